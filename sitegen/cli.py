@@ -1,0 +1,96 @@
+"""Command line: `sitegen build | serve | new | check | init | theme`.
+
+Exit status: 0 success, 1 content/template/settings errors, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .errors import SitegenError, UsageError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args) or 0
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SitegenError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sitegen", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    parser.add_argument("--root", type=Path, default=Path("."), help="the site folder (default: the current one)")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks (for bug reports)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site into the output folder")
+    add_build_options(build)
+    build.add_argument("--strict", action="store_true", help="fail when there are warnings")
+    build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    build.set_defaults(run=run_build)
+
+    new = commands.add_parser("new", help="write a skeleton: post, talk, workshop or expertise")
+    new.add_argument("kind", choices=["post", "talk", "workshop", "expertise"])
+    new.add_argument("title")
+    new.add_argument("--lang", help="language of a post (default: the site's first language)")
+    new.set_defaults(run=run_new)
+    return parser
+
+
+def add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--drafts", action="store_true", help="include drafts")
+    parser.add_argument("--future", action="store_true", help="include posts dated in the future")
+    parser.add_argument("--base-url", help="override base_url from site.yml (also SITEGEN_BASE_URL)")
+    parser.add_argument("--output", help="output folder (default: 'output' in site.yml, else public)")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(args.root, drafts=args.drafts, future=args.future, base_url=args.base_url,
+                   output=args.output, strict=args.strict)
+    if not args.quiet:
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.1f} s "
+              f"into {display(result.output)}")
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from .config import load_settings
+    from .scaffold import new_content
+
+    settings = load_settings(args.root)
+    path = new_content(settings, args.kind, args.title, args.lang)
+    print(f"wrote {display(path)}")
+    return 0
+
+
+def display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,295 @@
+"""site.yml: a typed, validated schema. Every problem is collected and
+reported together, each with its key path, before the build starts."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ConfigError
+from .i18n import Language, localize
+from .yamlio import key_line, parse_yaml, read_text
+
+SETTINGS_FILE = "site.yml"
+SHIPPED_THEMES = Path(__file__).parent / "themes"
+# In a source checkout (editable install) the shipped theme sits beside the package.
+SOURCE_THEMES = Path(__file__).parent.parent / "themes"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    items: int = 20
+    """How many posts a feed carries."""
+    full_content: bool = True
+    """Whole post bodies in feeds (else the summary)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    title: dict[str, str]
+    """Label per language."""
+    url: str
+    """Path relative to the language root (`/posts/`) or an absolute URL."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the build needs to know that is not content."""
+
+    root: Path
+    title: dict[str, str]
+    tagline: dict[str, str]
+    base_url: str
+    """Absolute, without a trailing slash: `https://jane.example`."""
+    languages: tuple[Language, ...]
+    theme: str
+    theme_dirs: tuple[Path, ...]
+    """The site's theme first, then the shipped one it falls back to."""
+    output: Path
+    posts_per_page: int
+    feed: FeedSettings
+    menu: tuple[MenuItem, ...]
+    timezone: ZoneInfo | timezone
+    now: datetime
+    """"Today": SOURCE_DATE_EPOCH when set, else the clock."""
+    drafts: bool = False
+    future: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def default_lang(self) -> str:
+        return self.languages[0].code
+
+    @property
+    def codes(self) -> list[str]:
+        return [lang.code for lang in self.languages]
+
+    def language(self, code: str) -> Language:
+        return next(lang for lang in self.languages if lang.code == code)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+
+KNOWN_KEYS = {"title", "tagline", "base_url", "languages", "theme", "output",
+              "posts_per_page", "feed", "menu", "timezone", "cname"}
+
+
+def find_theme(root: Path, name: str) -> tuple[Path, ...]:
+    """The theme chain: the site's own `themes/<name>/` wins over a shipped one."""
+    chain = []
+    own = root / "themes" / name
+    if own.is_dir():
+        chain.append(own)
+    for shipped_root in (SHIPPED_THEMES, SOURCE_THEMES):
+        shipped = shipped_root / name
+        if shipped.is_dir() and shipped not in chain:
+            chain.append(shipped)
+            break
+    default = next((p / "default" for p in (SHIPPED_THEMES, SOURCE_THEMES) if (p / "default").is_dir()), None)
+    if chain and default and default not in chain and name != "default":
+        chain.append(default)  # a partial theme falls back to the shipped templates
+    return tuple(chain)
+
+
+def source_date() -> datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except ValueError:
+            raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}",
+                              hint="unset it or set it to e.g. $(git log -1 --format=%ct)") from None
+    return datetime.now(tz=timezone.utc)
+
+
+def load_settings(root: Path, *, base_url: str | None = None, output: str | None = None,
+                  drafts: bool = False, future: bool = False) -> Settings:
+    """Read and validate `root/site.yml`; raise one ConfigError listing every problem."""
+    root = root.resolve()
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        raise ConfigError(f"no {SETTINGS_FILE} in {root}",
+                          hint="run sitegen in your site's folder, or start one with 'sitegen init DIR'")
+    text = read_text(path, SETTINGS_FILE)
+    raw = parse_yaml(text, SETTINGS_FILE, error_class=ConfigError) or {}
+    if not isinstance(raw, dict):
+        raise ConfigError("settings must be a mapping of key: value", SETTINGS_FILE, 1)
+
+    problems: list[tuple[int | None, str]] = []
+    warnings: list[str] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append((key_line(text, key.split(".")[0]), f"{key}: {message}"))
+
+    for key in raw:
+        if key not in KNOWN_KEYS:
+            warnings.append(f"{SETTINGS_FILE}:{key_line(text, str(key)) or 1}: unknown key '{key}' is ignored "
+                            f"(known keys: {', '.join(sorted(KNOWN_KEYS))})")
+
+    languages = _languages(raw.get("languages"), problem)
+    codes = [lang.code for lang in languages] or ["en"]
+
+    def warn_for(key: str) -> Callable[[str], None]:
+        return lambda msg: warnings.append(f"{SETTINGS_FILE}:{key_line(text, key) or 1}: {key}: {msg}")
+
+    title = raw.get("title")
+    if not title:
+        problem("title", "missing; give the site a title, e.g. title: Jane Doe")
+    tagline = raw.get("tagline", "")
+
+    base = base_url or os.environ.get("SITEGEN_BASE_URL") or raw.get("base_url")
+    if not base:
+        problem("base_url", "missing; set the absolute address of the published site, e.g. https://jane.example")
+    elif not isinstance(base, str) or urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc:
+        problem("base_url", f"must be an absolute URL such as https://jane.example, not {base!r}")
+
+    theme = raw.get("theme", "default")
+    theme_dirs: tuple[Path, ...] = ()
+    if not isinstance(theme, str) or not theme:
+        problem("theme", "must be a theme name, e.g. theme: default")
+    else:
+        theme_dirs = find_theme(root, theme)
+        if not theme_dirs:
+            problem("theme", f"no theme '{theme}' in themes/ nor shipped with sitegen; use theme: default "
+                             f"or create themes/{theme}/templates/")
+
+    output_dir = _output_dir(root, output or raw.get("output", "public"), problem)
+
+    per_page = raw.get("posts_per_page", 10)
+    if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
+        problem("posts_per_page", f"must be a whole number of at least 1, not {per_page!r}")
+        per_page = 10
+
+    feed = _feed(raw.get("feed", {}), problem)
+    menu = _menu(raw.get("menu"), codes, problem, warn_for("menu"))
+
+    tz_name = raw.get("timezone", "UTC")
+    try:
+        tz: ZoneInfo | timezone = ZoneInfo(str(tz_name))
+    except (ZoneInfoNotFoundError, ValueError):
+        problem("timezone", f"unknown time zone {tz_name!r}; use a name such as Europe/Paris")
+        tz = timezone.utc
+
+    if problems:
+        first_line = problems[0][0]
+        lines = [f"{SETTINGS_FILE}:{line or 1}: {msg}" for line, msg in problems]
+        error = ConfigError(problems[0][1] if len(problems) == 1 else
+                            f"{len(problems)} problems in settings:\n  " + "\n  ".join(lines),
+                            SETTINGS_FILE, first_line)
+        raise error
+
+    return Settings(
+        root=root,
+        title=localize(title, codes, warn_for("title"), "title"),
+        tagline=localize(tagline, codes, warn_for("tagline"), "tagline"),
+        base_url=str(base).rstrip("/"),
+        languages=tuple(languages),
+        theme=theme,
+        theme_dirs=theme_dirs,
+        output=output_dir,
+        posts_per_page=per_page,
+        feed=feed,
+        menu=menu,
+        timezone=tz,
+        now=source_date(),
+        drafts=drafts,
+        future=future,
+        warnings=warnings,
+    )
+
+
+def _languages(raw: Any, problem: Callable[[str, str], None]) -> list[Language]:
+    if raw is None:
+        return [Language("en", "English", "en")]
+    if not isinstance(raw, list) or not raw:
+        problem("languages", "must be a list such as [{code: en, name: English, locale: en_GB}]")
+        return []
+    result = []
+    for i, item in enumerate(raw):
+        if isinstance(item, str):
+            item = {"code": item}
+        if not isinstance(item, dict) or not isinstance(item.get("code"), str):
+            problem(f"languages[{i}]", "needs a code, e.g. {code: fr, name: Français, locale: fr_FR}")
+            continue
+        code = item["code"]
+        if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", code):
+            problem(f"languages[{i}].code", f"{code!r} is not a language code such as 'en' or 'fr'")
+            continue
+        locale = str(item.get("locale", code))
+        try:
+            from babel import Locale
+            Locale.parse(locale)
+        except (ValueError, TypeError, Exception):  # babel raises UnknownLocaleError or ValueError
+            problem(f"languages[{i}].locale", f"unknown locale {locale!r}; use e.g. fr_FR")
+            continue
+        if any(lang.code == code for lang in result):
+            problem(f"languages[{i}].code", f"'{code}' is listed twice")
+            continue
+        result.append(Language(code, str(item.get("name", code)), locale))
+    return result
+
+
+def _output_dir(root: Path, value: Any, problem: Callable[[str, str], None]) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        problem("output", "must be a folder name such as public")
+        return root / "public"
+    out = (root / value).resolve()
+    if out == root or out in root.parents:
+        problem("output", f"'{value}' is the site root or contains it; the output folder is replaced on "
+                          f"every build, so choose a folder of its own such as public")
+    for place, label in ((root / "content", "content/"), (root / "themes", "themes/"),
+                         (SHIPPED_THEMES, "the shipped themes"), (SOURCE_THEMES, "the shipped themes")):
+        if out == place or place in out.parents:
+            problem("output", f"'{value}' is inside {label}; the output folder is replaced on every build, "
+                              f"so choose a folder of its own such as public")
+            break
+    return out
+
+
+def _feed(raw: Any, problem: Callable[[str, str], None]) -> FeedSettings:
+    if raw is None:
+        return FeedSettings()
+    if not isinstance(raw, dict):
+        problem("feed", "must be a mapping such as {items: 20, full_content: true}")
+        return FeedSettings()
+    items = raw.get("items", 20)
+    if not isinstance(items, int) or isinstance(items, bool) or items < 1:
+        problem("feed.items", f"must be a whole number of at least 1, not {items!r}")
+        items = 20
+    full = raw.get("full_content", True)
+    if not isinstance(full, bool):
+        problem("feed.full_content", f"must be true or false, not {full!r}")
+        full = True
+    return FeedSettings(items, full)
+
+
+DEFAULT_MENU = [
+    ({"en": "Blog", "fr": "Blog"}, "/posts/"),
+    ({"en": "Talks", "fr": "Conférences"}, "/talks/"),
+    ({"en": "Workshops", "fr": "Ateliers"}, "/workshops/"),
+    ({"en": "Expertise", "fr": "Expertise"}, "/expertise/"),
+]
+
+
+def _menu(raw: Any, codes: list[str], problem: Callable[[str, str], None],
+          warn: Callable[[str], None]) -> tuple[MenuItem, ...]:
+    if raw is None:
+        return tuple(MenuItem({c: title.get(c, title["en"]) for c in codes}, url) for title, url in DEFAULT_MENU)
+    if not isinstance(raw, list):
+        problem("menu", "must be a list of {title, url}")
+        return ()
+    items = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or "title" not in item or not isinstance(item.get("url"), str):
+            problem(f"menu[{i}]", "needs a title and a url, e.g. {title: Blog, url: /posts/}")
+            continue
+        items.append(MenuItem(localize(item["title"], codes, warn, f"menu[{i}].title"), item["url"]))
+    return tuple(items)

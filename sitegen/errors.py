@@ -1,0 +1,59 @@
+"""Errors a user can fix: each names the file, the line when known, what is
+wrong and how to fix it. The CLI prints them without a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SitegenError(Exception):
+    """A problem in the user's site (content, settings, theme), not a bug."""
+
+    def __init__(self, message: str, path: Path | str | None = None,
+                 line: int | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    def location(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        where = self.location()
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class ConfigError(SitegenError):
+    """site.yml or a command-line setting is wrong."""
+
+
+class ContentError(SitegenError):
+    """A post, page, service or profile file is wrong."""
+
+
+class TemplateError(SitegenError):
+    """A theme template is missing or does not render."""
+
+
+class UsageError(SitegenError):
+    """The command line itself is wrong (exit status 2)."""
+
+
+class SitegenWarning:
+    """Collects warnings; `--strict` turns them into a failed build."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def warn(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
+        where = f"{path}:{line}" if path and line else (str(path) if path else "")
+        text = f"{where}: {message}" if where else message
+        if text not in self.messages:
+            self.messages.append(text)

@@ -1,0 +1,70 @@
+"""Markdown to HTML: CommonMark plus tables, strikethrough, footnotes,
+heading anchors and Pygments-highlighted fenced code."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+from slugify import slugify
+
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    """Fenced code: Pygments spans with CSS classes; the theme styles them."""
+    name = (lang or "").split()[0] if lang else ""
+    try:
+        lexer = get_lexer_by_name(name) if name else None
+    except ClassNotFound:
+        lexer = None
+    body = highlight(code, lexer, _FORMATTER) if lexer else html.escape(code)
+    cls = f' class="language-{html.escape(name)}"' if name else ""
+    # Starting with "<pre" tells markdown-it to use this as the whole block.
+    return f'<pre class="highlight"><code{cls}>{body}</code></pre>\n'
+
+
+def _anchor_slug(title: str) -> str:
+    return slugify(title) or "section"
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"highlight": _highlight, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_anchor_slug,
+           permalink=True, permalinkSymbol="#", permalinkBefore=False)
+    return md
+
+
+def render_markdown(text: str) -> str:
+    return _parser().render(text)
+
+
+_TAG = re.compile(r"<[^>]+>")
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_WORD = re.compile(r"\w+")
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, whitespace folded."""
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
+
+
+def first_paragraph(body_html: str) -> str:
+    """The default summary: the first paragraph's text."""
+    match = _FIRST_PARAGRAPH.search(body_html)
+    return html_to_text(match.group(1)) if match else ""
+
+
+def count_words(body_html: str) -> int:
+    return len(_WORD.findall(_TAG.sub(" ", body_html)))

@@ -1,0 +1,408 @@
+"""Readers: source files on disk to typed records (models.py).
+
+Each reader validates what it reads and raises ContentError naming the file
+and line; `read_sources` collects the errors of every file so the user sees
+them all at once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Callable
+
+from slugify import slugify
+
+from .config import Settings
+from .errors import ContentError, SitegenError
+from .i18n import is_localized, localize
+from .markdown import count_words, first_paragraph, render_markdown
+from .models import Notice, Page, Post, Profile, Service, Session, Sources, StaticFile
+from .yamlio import parse_yaml, path_line, read_text
+
+SERVICE_KINDS = {"talks": "talk", "workshops": "workshop", "expertise": "expertise"}
+LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
+LANG_SUFFIX = re.compile(r"^[a-z]{2,3}$")
+MAX_REPORTED = 20
+
+
+class ContentErrors(SitegenError):
+    """Several files are wrong; each error is reported."""
+
+    def __init__(self, errors: list[SitegenError]):
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.message, first.path, first.line, first.hint)
+
+    def __str__(self) -> str:
+        shown = [str(e) for e in self.errors[:MAX_REPORTED]]
+        more = len(self.errors) - len(shown)
+        if more > 0:
+            shown.append(f"… and {more} more")
+        return "\n".join(shown)
+
+
+class FileContext:
+    """What a reader needs to report a problem in one file precisely."""
+
+    def __init__(self, settings: Settings, path: Path, text: str, first_line: int = 1):
+        self.settings = settings
+        self.path = path
+        self.display = display_path(path, settings.root)
+        self.text = text
+        self.first_line = first_line
+
+    def error(self, message: str, *keys: Any, hint: str | None = None) -> ContentError:
+        line = path_line(self.text, keys, self.first_line) if keys else None
+        return ContentError(message, self.display, line or max(1, self.first_line - 1), hint)
+
+    def warn(self, message: str, key: str | None = None) -> None:
+        line = path_line(self.text, (key,), self.first_line) if key else None
+        where = f"{self.display}:{line}" if line else self.display
+        self.settings.warnings.append(f"{where}: {message}")
+
+    def localized(self, raw: dict, key: str, *, required: bool = False, kind: type = str) -> dict[str, Any] | None:
+        value = raw.get(key)
+        if value is None:
+            if required:
+                raise self.error(f"'{key}' is required", hint=f"add a line '{key}: ...'")
+            return None
+        codes = self.settings.codes
+        if isinstance(value, dict) and not is_localized(value, set(codes)):
+            unknown = [k for k in value if k not in codes]
+            raise self.error(f"{key}: {', '.join(map(repr, unknown))} is not a language of this site "
+                             f"({', '.join(codes)})", key,
+                             hint=f"write {key}: {{{codes[0]}: ..., ...}} with the codes from site.yml")
+        result = localize(value, codes, lambda msg: self.warn(f"{key}: {msg}", key), key)
+        for code, text in result.items():
+            if kind is str and isinstance(text, (int, float)) and not isinstance(text, bool):
+                result[code] = str(text)
+            elif not isinstance(text, kind):
+                expected = "text" if kind is str else "a list"
+                raise self.error(f"{key} must be {expected}", key)
+        return result
+
+    def date(self, value: Any, key_path: tuple[Any, ...]) -> datetime:
+        label = ".".join(str(k) for k in key_path)
+        return parse_datetime(value, self.settings, lambda msg: self.error(f"{label}: {msg}", *key_path))
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def parse_datetime(value: Any, settings: Settings, error: Callable[[str], ContentError]) -> datetime:
+    """`2026-11-22` or an ISO datetime (with offset, else the site's time zone)."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time())
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            if re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}.*", value):
+                raise error(f"{value!r} is not a real date", ) from None
+            raise error(f"{value!r} is not a date; write it as 2026-11-22 or 2026-11-22T09:30:00+01:00") from None
+    else:
+        raise error(f"{value!r} is not a date; write it as 2026-11-22 or 2026-11-22T09:30:00+01:00")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=settings.timezone)
+    return parsed
+
+
+def split_front_matter(ctx_display: str, text: str) -> tuple[str, str, int]:
+    """(front matter YAML, Markdown body, line where the body starts)."""
+    if not text.startswith("---"):
+        raise ContentError("no front matter", ctx_display, 1,
+                           hint="start the file with a line '---', then 'title: ...' and 'date: ...', "
+                                "then a closing '---'")
+    first_newline = text.find("\n")
+    if first_newline == -1 or text[:first_newline].strip() != "---":
+        raise ContentError("the first line must be exactly '---'", ctx_display, 1)
+    match = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE).search(text, first_newline + 1)
+    if not match:
+        raise ContentError("front matter is not closed", ctx_display, 1,
+                           hint="add a line '---' after the last front matter key")
+    yaml_text = text[first_newline + 1:match.start()]
+    body_start = match.end() + 1
+    body_line = text.count("\n", 0, body_start) + 1
+    return yaml_text, text[body_start:], body_line
+
+
+def read_markdown_file(settings: Settings, path: Path, name: str, lang_hint: str | None
+                       ) -> tuple[FileContext, dict[str, Any], str, str]:
+    """Common to posts and pages: front matter checks and the language."""
+    display = display_path(path, settings.root)
+    text = read_text(path, display)
+    yaml_text, body, _ = split_front_matter(display, text)
+    ctx = FileContext(settings, path, yaml_text, first_line=2)
+    raw = parse_yaml(yaml_text, display, first_line=2)
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ContentError("front matter must be 'key: value' lines, not a list or a single value",
+                           display, 2, hint="write e.g. 'title: My post' and 'date: 2026-11-22'")
+    lang = lang_hint
+    if lang is None:
+        lang = raw.get("lang", settings.default_lang)
+        if lang not in settings.codes:
+            raise ctx.error(f"lang: {lang!r} is not a language of this site ({', '.join(settings.codes)})", "lang",
+                            hint="use one of the codes listed under 'languages' in site.yml")
+    if not isinstance(raw.get("title"), (str, int, float)) or not str(raw.get("title")).strip():
+        raise ctx.error("front matter: 'title' is required", *(("title",) if "title" in raw else ()),
+                        hint="add a line 'title: ...' between the '---' lines")
+    return ctx, raw, body, lang
+
+
+def split_name(path: Path, settings: Settings, display: str) -> tuple[str, str | None]:
+    """`name.fr.md` → (`name`, `fr`); a suffix that looks like a language must be one."""
+    stem = path.name[:-len(".md")]
+    if "." in stem:
+        base, suffix = stem.rsplit(".", 1)
+        if LANG_SUFFIX.match(suffix):
+            if suffix not in settings.codes:
+                raise ContentError(f"language suffix '.{suffix}' is not a language of this site "
+                                   f"({', '.join(settings.codes)})", display, 1,
+                                   hint="rename the file or add the language to 'languages' in site.yml")
+            return base, suffix
+    return stem, None
+
+
+def string_list(ctx: FileContext, raw: dict, key: str) -> tuple[str, ...]:
+    value = raw.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise ctx.error(f"{key} must be a list of text, e.g. {key}: [one, two]", key)
+    return tuple(str(v) for v in value)
+
+
+def boolean(ctx: FileContext, raw: dict, key: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise ctx.error(f"{key} must be true or false, not {value!r}", key)
+    return value
+
+
+KNOWN_POST_KEYS = {"title", "date", "updated", "tags", "summary", "abstract", "slug", "series",
+                   "draft", "original", "image", "aliases", "lang", "translation_key"}
+
+
+def read_post(settings: Settings, path: Path) -> Post:
+    folder_post = path.name.startswith("index.") and path.parent != settings.content_dir / "posts"
+    display = display_path(path, settings.root)
+    name, lang = split_name(path, settings, display)
+    if folder_post:
+        name = path.parent.name
+    ctx, raw, body_md, lang = read_markdown_file(settings, path, name, lang)
+
+    if "date" not in raw or raw["date"] in (None, ""):
+        raise ctx.error("front matter: 'date' is required", hint="add a line 'date: 2026-11-22'")
+    published = ctx.date(raw["date"], ("date",))
+    updated = ctx.date(raw["updated"], ("updated",)) if raw.get("updated") else None
+
+    abstract = raw.get("abstract") or {}
+    if not isinstance(abstract, dict) or not all(k in settings.codes and isinstance(v, str) for k, v in abstract.items()):
+        raise ctx.error(f"abstract must map a language code ({', '.join(settings.codes)}) to a short summary", "abstract",
+                        hint="write e.g. abstract: {fr: Deux phrases en français.}")
+    original = raw.get("original")
+    if original is not None and (not isinstance(original, dict) or not isinstance(original.get("url"), str)):
+        raise ctx.error("original must be {url: https://..., title: ...}", "original")
+    slug = raw.get("slug") or slugify(LEADING_DATE.sub("", name))
+    if not isinstance(slug, str) or not slug:
+        raise ctx.error("slug must be text made of letters, digits and '-'", "slug")
+    series = raw.get("series")
+    if series is not None and not isinstance(series, str):
+        raise ctx.error("series must be the series name as text", "series")
+    summary = raw.get("summary")
+    if summary is not None and not isinstance(summary, str):
+        raise ctx.error("summary must be text", "summary")
+    image = raw.get("image")
+    if image is not None and not isinstance(image, str):
+        raise ctx.error("image must be a file path or URL", "image")
+
+    body = render_markdown(body_md)
+    return Post(
+        source=display, name=name, lang=lang, title=str(raw["title"]).strip(),
+        date=published, updated=updated, tag_names=string_list(ctx, raw, "tags"),
+        summary=summary.strip() if summary else first_paragraph(body),
+        abstract={k: v.strip() for k, v in abstract.items()}, slug=slug, series_name=series,
+        draft=boolean(ctx, raw, "draft"),
+        original={"url": original["url"], "title": str(original.get("title") or original["url"])} if original else None,
+        image_source=image, aliases=string_list(ctx, raw, "aliases"), body=body,
+        translation_key=str(raw.get("translation_key") or name), words=count_words(body),
+        folder=path.parent if folder_post else None,
+        meta={k: v for k, v in raw.items() if k not in KNOWN_POST_KEYS},
+    )
+
+
+def read_page(settings: Settings, path: Path) -> Page:
+    display = display_path(path, settings.root)
+    name, lang = split_name(path, settings, display)
+    ctx, raw, body_md, lang = read_markdown_file(settings, path, name, lang)
+    body = render_markdown(body_md)
+    summary = raw.get("summary")
+    updated = ctx.date(raw["updated"], ("updated",)) if raw.get("updated") else None
+    return Page(
+        source=display, name=name, lang=lang, title=str(raw["title"]).strip(),
+        summary=str(summary).strip() if summary else first_paragraph(body),
+        slug=str(raw.get("slug") or slugify(name)), body=body, draft=boolean(ctx, raw, "draft"),
+        translation_key=str(raw.get("translation_key") or name), aliases=string_list(ctx, raw, "aliases"),
+        updated=updated,
+        meta={k: v for k, v in raw.items() if k not in {"title", "summary", "slug", "draft", "lang",
+                                                       "translation_key", "aliases", "updated"}},
+    )
+
+
+def read_yaml_file(settings: Settings, path: Path) -> tuple[FileContext, dict[str, Any]]:
+    display = display_path(path, settings.root)
+    text = read_text(path, display)
+    raw = parse_yaml(text, display)
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ContentError("must be 'key: value' lines, not a list or a single value", display, 1)
+    return FileContext(settings, path, text), raw
+
+
+FORMATS = {"in-person", "online"}
+
+
+def read_service(settings: Settings, path: Path, kind: str) -> Service:
+    ctx, raw = read_yaml_file(settings, path)
+    title = ctx.localized(raw, "title", required=True)
+    body_md = ctx.localized(raw, "body") or {c: "" for c in settings.codes}
+    body = {code: render_markdown(text) for code, text in body_md.items()}
+    summary = ctx.localized(raw, "summary") or {c: first_paragraph(body[c]) for c in settings.codes}
+    weight = raw.get("weight", 0)
+    if not isinstance(weight, int) or isinstance(weight, bool):
+        raise ctx.error(f"weight must be a whole number (lower comes first), not {weight!r}", "weight")
+    formats = string_list(ctx, raw, "formats")
+    for i, fmt in enumerate(formats):
+        if fmt not in FORMATS:
+            raise ctx.error(f"formats: {fmt!r} is not a format; use in-person or online", "formats", i)
+    languages = string_list(ctx, raw, "languages")
+    for i, code in enumerate(languages):
+        if code not in settings.codes and not LANG_SUFFIX.match(code):
+            raise ctx.error(f"languages: {code!r} is not a language code such as en or fr", "languages", i)
+    sessions = []
+    raw_sessions = raw.get("sessions") or []
+    if not isinstance(raw_sessions, list):
+        raise ctx.error("sessions must be a list of {date, event, city or online, url}", "sessions")
+    for i, item in enumerate(raw_sessions):
+        if not isinstance(item, dict) or "date" not in item:
+            raise ctx.error("each session needs at least a date and an event, e.g. "
+                            "{date: 2026-05-14, event: DevConf, city: Lyon}", "sessions", i)
+        when = ctx.date(item["date"], ("sessions", i, "date"))
+        online = item.get("online", False)
+        if not isinstance(online, bool):
+            raise ctx.error("online must be true or false", "sessions", i, "online")
+        sessions.append(Session(when, str(item.get("event") or ""), str(item["city"]) if item.get("city") else None,
+                                online, str(item["url"]) if item.get("url") else None))
+    outcomes_raw = raw.get("outcomes")
+    outcomes: dict[str, list[str]] = {}
+    if outcomes_raw is not None:
+        if isinstance(outcomes_raw, list):  # a list of plain or localized items
+            items = [ctx.localized({"outcomes": item}, "outcomes") for item in outcomes_raw]
+            outcomes = {c: [str(item[c]) for item in items if item] for c in settings.codes}
+        else:
+            outcomes = {c: [str(x) for x in v] for c, v in (ctx.localized(raw, "outcomes", kind=list) or {}).items()}
+    updated = ctx.date(raw["updated"], ("updated",)) if raw.get("updated") else None
+    return Service(
+        kind=kind, name=path.stem, source=ctx.display, slug=str(raw.get("slug") or slugify(path.stem)),
+        title=title, summary=summary, body=body, tags=string_list(ctx, raw, "tags"),
+        image_source=raw.get("image"), weight=weight, draft=boolean(ctx, raw, "draft"),
+        duration=ctx.localized(raw, "duration"), audience=ctx.localized(raw, "audience"),
+        formats=formats, languages=languages, outcomes=outcomes, pricing=ctx.localized(raw, "pricing"),
+        expertise_names=string_list(ctx, raw, "expertise"),
+        sessions=tuple(sorted(sessions, key=lambda s: s.date)), aliases=string_list(ctx, raw, "aliases"),
+        updated=updated,
+        meta={k: v for k, v in raw.items() if k not in SERVICE_KEYS},
+    )
+
+
+SERVICE_KEYS = {"title", "summary", "body", "tags", "image", "weight", "draft", "duration", "audience", "formats",
+                "languages", "outcomes", "pricing", "expertise", "sessions", "slug", "aliases", "updated"}
+
+
+def read_profile(settings: Settings, path: Path) -> Profile:
+    if not path.is_file():
+        raise ContentError("the profile is missing", display_path(path, settings.root),
+                           hint="create content/profile.yml with at least 'name: Your Name'")
+    ctx, raw = read_yaml_file(settings, path)
+    if not raw.get("name"):
+        raise ctx.error("'name' is required", hint="add a line 'name: Your Name'")
+    links = raw.get("links") or []
+    if not isinstance(links, list) or not all(isinstance(l, dict) and "url" in l for l in links):
+        raise ctx.error("links must be a list of {name, url}", "links")
+    notices = []
+    for i, item in enumerate(raw.get("availability") or []):
+        if not isinstance(item, dict) or "until" not in item or "note" not in item:
+            raise ctx.error("each availability notice needs a note and an until date", "availability", i)
+        start = ctx.date(item["from"], ("availability", i, "from")).date() if item.get("from") else None
+        until = ctx.date(item["until"], ("availability", i, "until")).date()
+        note = ctx.localized({"note": item["note"]}, "note", required=True)
+        notices.append(Notice(note, start, until))
+    spoken = raw.get("languages_spoken") or []
+    spoken_by_lang = ctx.localized({"languages_spoken": spoken}, "languages_spoken", kind=list) or {}
+    bio = ctx.localized(raw, "bio") or {c: "" for c in settings.codes}
+    empty = {c: "" for c in settings.codes}
+    return Profile(
+        name=str(raw["name"]), photo=raw.get("photo"),
+        photo_alt=ctx.localized(raw, "photo_alt") or {c: str(raw["name"]) for c in settings.codes},
+        job_title=ctx.localized(raw, "job_title") or empty, headline=ctx.localized(raw, "headline") or empty,
+        bio={c: render_markdown(t) for c, t in bio.items()},
+        location=str(raw["location"]) if raw.get("location") else None,
+        email=str(raw["email"]) if raw.get("email") else None,
+        links=tuple((str(l.get("name") or l["url"]), str(l["url"])) for l in links),
+        languages_spoken={c: [str(x) for x in v] for c, v in spoken_by_lang.items()},
+        availability=tuple(notices),
+        source=ctx.display,
+    )
+
+
+IGNORED = re.compile(r"(^\.|~$|\.swp$|\.swx$|^4913$|___jb_(tmp|old)___$|^#.*#$)")
+
+
+def is_ignored(path: Path) -> bool:
+    """Hidden files and editors' temporary files are never content."""
+    return any(IGNORED.search(part) for part in path.parts)
+
+
+def _files(folder: Path, pattern: str) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and not is_ignored(p.relative_to(folder)))
+
+
+def read_sources(settings: Settings) -> Sources:
+    """Read every source file; collect every file's error before failing."""
+    content = settings.content_dir
+    errors: list[SitegenError] = []
+
+    def attempt(reader: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return reader(settings, *args)
+        except SitegenError as exc:
+            errors.append(exc)
+            return None
+
+    posts = [attempt(read_post, p) for p in _files(content / "posts", "*.md")]
+    posts += [attempt(read_post, p) for p in _files(content / "posts", "*/index*.md")]
+    pages = [attempt(read_page, p) for p in _files(content / "pages", "*.md")]
+    services = [attempt(read_service, p, kind)
+                for folder, kind in SERVICE_KINDS.items()
+                for p in _files(content / folder, "*.yml") + _files(content / folder, "*.yaml")]
+    profile = attempt(read_profile, content / "profile.yml")
+    static = [StaticFile(p, "/" + p.relative_to(content / "static").as_posix())
+              for p in _files(content / "static", "**/*")]
+    if errors:
+        raise errors[0] if len(errors) == 1 else ContentErrors(errors)
+    return Sources([p for p in posts if p], [p for p in pages if p], [s for s in services if s], profile, static)

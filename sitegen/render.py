@@ -1,0 +1,253 @@
+"""Rendering: the list of pages a site has, and each page's HTML.
+
+`plan_pages` decides every page (URL, template, what it shows) without
+rendering anything; `Renderer.render(spec)` turns one into bytes and touches
+no disk, so pages can be rendered in any order, in parallel, or only the ones
+that changed.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import seo
+from .errors import TemplateError
+from .i18n import Strings, format_date, load_strings
+from .models import Page, Post
+from .sitemodel import Site
+from .views import ProfileView, ServiceView, SiteView
+
+SERVICE_KINDS = ("talk", "workshop", "expertise")
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One HTML page to render."""
+
+    url: str
+    kind: str
+    lang: str
+    template: str
+    source: str
+    """What asks for this page, for collision messages."""
+    item: Any = None
+    number: int = 1
+
+
+def blog_page_count(site: Site, lang: str) -> int:
+    return max(1, math.ceil(len(site.listing[lang]) / site.settings.posts_per_page))
+
+
+def plan_pages(site: Site) -> list[PageSpec]:
+    urls = site.urls
+    specs: list[PageSpec] = []
+    for lang in site.settings.codes:
+        def add(url: str, kind: str, template: str, source: str, item: Any = None, number: int = 1) -> None:
+            specs.append(PageSpec(url, kind, lang, template, source, item, number))
+
+        add(urls.home(lang), "home", "home.html", site.profile.source)
+        for number in range(1, blog_page_count(site, lang) + 1):
+            add(urls.blog(lang, number), "blog", "blog.html", "the blog index", number=number)
+        for post in site.posts:
+            if post.lang == lang:
+                add(post.url, "post", "post.html", post.source, post)
+        add(urls.tags(lang), "tags", "tags.html", "the tag index")
+        for entry in site.tags[lang].values():
+            add(urls.tag(entry.slug, lang), "tag", "tag.html", f"the tag '{entry.name}'", entry)
+        add(urls.archive(lang), "archive", "archive.html", "the archive")
+        for entry in site.series[lang].values():
+            add(urls.series(entry.slug, lang), "series", "series.html", f"the series '{entry.name}'", entry)
+        for kind in SERVICE_KINDS:
+            add(urls.services(kind, lang), "services", "services.html", f"the {kind} index", kind)
+        for service in site.services:
+            add(urls.service(service.kind, service.slug, lang), service.kind,
+                "expertise.html" if service.kind == "expertise" else "service.html", service.source, service)
+        for page in site.pages:
+            if page.lang == lang:
+                add(page.url, "page", "page.html", page.source, page)
+        add(urls.not_found(lang), "404", "404.html", "the 404 page")
+    return specs
+
+
+def alternates(site: Site, spec: PageSpec) -> dict[str, str]:
+    """The page's URL in every language where that page really exists."""
+    urls, codes = site.urls, site.settings.codes
+    item = spec.item
+    if spec.kind in ("post", "page"):
+        return {spec.lang: spec.url, **{t.lang: t.url for t in item.translations}}
+    if spec.kind == "tag":
+        return {lang: urls.tag(item.slug, lang) for lang in codes if item.slug in site.tags[lang]}
+    if spec.kind == "series":
+        return {lang: urls.series(item.slug, lang) for lang in codes if item.slug in site.series[lang]}
+    if spec.kind == "blog":
+        return {lang: urls.blog(lang, spec.number) for lang in codes if blog_page_count(site, lang) >= spec.number}
+    if spec.kind == "404":
+        return {}
+    same_path = spec.url[len(urls.prefix(spec.lang)):]
+    return {lang: urls.prefix(lang) + same_path for lang in codes}
+
+
+class Renderer:
+    """Renders pages of one site; holds the Jinja environment and per-language views."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        settings = site.settings
+        template_dirs = [str(d / "templates") for d in settings.theme_dirs]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(template_dirs),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["isodate"] = isodate
+        self.env.filters["date"] = localized_date
+        self.env.globals["theme_url"] = site.urls.theme_static
+        i18n_dirs = [d / "i18n" for d in settings.theme_dirs]
+        self.strings: dict[str, Strings] = {
+            lang: load_strings(i18n_dirs, lang, settings.default_lang, settings.root) for lang in settings.codes}
+        self.site_views = {lang: SiteView(site, lang) for lang in settings.codes}
+
+    def template(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise template_error(exc, self.site) from None
+        except jinja2.TemplateNotFound as exc:
+            dirs = ", ".join(display(Path(d), self.site.settings.root) for d in self.env.loader.searchpath)
+            raise TemplateError(f"template '{exc.name}' not found (looked in {dirs})",
+                                hint=f"add {exc.name} to your theme's templates/ folder") from None
+
+    def render(self, spec: PageSpec) -> bytes:
+        site, lang = self.site, spec.lang
+        t = self.strings[lang]
+        context, heading, description, image, og_type = self._context(spec, t)
+        page = seo.head(site, spec, t, heading, description, image, og_type, alternates(site, spec))
+        site_view = self.site_views[lang]
+        locale = site.settings.language(lang).locale
+        template = self.template(spec.template)
+        try:
+            html = template.render(
+                **context, site=site_view, page=page, lang=lang, t=t,
+                menu=site_view.menu_for(spec.url), locale=locale,
+            )
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, site) from None
+        except TemplateError:
+            raise
+        return html.encode("utf-8")
+
+    def _context(self, spec: PageSpec, t: Strings) -> tuple[dict[str, Any], str, str, str | None, str]:
+        """(template variables, heading, description, social image, og:type)."""
+        site, lang, item = self.site, spec.lang, spec.item
+        name = site.profile.name
+        kind = spec.kind
+        if kind == "home":
+            profile = self.site_views[lang].profile
+            services = {k: [ServiceView(s, lang, site) for s in site.services_of(k)] for k in SERVICE_KINDS}
+            context = dict(profile=profile, expertise=services["expertise"], talks=services["talk"],
+                           workshops=services["workshop"], latest_posts=site.listing[lang][:5],
+                           notices=profile.availability)
+            return context, name, profile.headline or profile.job_title, None, "profile"
+        if kind == "blog":
+            per_page = site.settings.posts_per_page
+            posts = site.listing[lang][(spec.number - 1) * per_page: spec.number * per_page]
+            heading = t("blog_title") if spec.number == 1 else t("blog_page_title", n=spec.number)
+            description = seo.describe_list(t("blog_title"), posts, lang, name, spec.number)
+            return dict(posts=posts, paginator=paginator(site, lang, spec.number)), heading, description, None, "website"
+        if kind == "post":
+            post: Post = item
+            return dict(post=post), post.title, post.summary, post.image, "article"
+        if kind == "tags":
+            tags = [{"tag": tag_link(site, e, lang), "count": len(e.posts)} for e in site.tags[lang].values()]
+            return dict(tags=tags), t("tags_title"), seo.describe_list(t("tags_title"), [], lang, name), None, "website"
+        if kind == "tag":
+            heading = t("tag_title", tag=item.name)
+            return (dict(tag=tag_link(site, item, lang), posts=item.posts), heading,
+                    seo.describe_list(heading, item.posts, lang, name), None, "website")
+        if kind == "archive":
+            years: dict[int, list[Post]] = {}
+            for post in site.listing[lang]:
+                years.setdefault(post.date.year, []).append(post)
+            context = dict(years=[{"year": y, "posts": p} for y, p in years.items()])
+            return context, t("archive_title"), seo.describe_list(t("archive_title"), site.listing[lang], lang, name), None, "website"
+        if kind == "series":
+            heading = t("series_title", name=item.name)
+            series = {"name": item.name, "slug": item.slug, "url": spec.url, "posts": item.posts}
+            return dict(series=series), heading, seo.describe_list(heading, item.posts, lang, name), None, "website"
+        if kind == "services":
+            services = [ServiceView(s, lang, site) for s in site.services_of(item)]
+            heading = t(f"{item}s_title" if item != "expertise" else "expertise_title")
+            description = seo.describe_services(heading, services, name)
+            return dict(kind=item, services=services), heading, description, None, "website"
+        if kind in SERVICE_KINDS:
+            view = ServiceView(item, lang, site)
+            return dict(service=view), view.title, view.summary, view.image, "website"
+        if kind == "page":
+            page: Page = item
+            content = {"title": page.title, "body": Markup(page.body), "meta": page.meta}
+            return dict(content=content), page.title, page.summary or page.title, None, "website"
+        if kind == "404":
+            return {}, t("not_found_title"), t("not_found_text"), None, "website"
+        raise ValueError(f"unknown page kind {kind}")  # a bug, not a user mistake
+
+
+def tag_link(site: Site, entry: Any, lang: str) -> dict[str, str]:
+    return {"name": entry.name, "slug": entry.slug, "url": site.urls.tag(entry.slug, lang),
+            "feed_url": site.urls.tag_feed(entry.slug, lang)}
+
+
+def paginator(site: Site, lang: str, number: int) -> dict[str, Any]:
+    total = blog_page_count(site, lang)
+    url = lambda n: site.urls.blog(lang, n)  # noqa: E731
+    return {"number": number, "total": total,
+            "prev_url": url(number - 1) if number > 1 else None,
+            "next_url": url(number + 1) if number < total else None,
+            "pages": [{"number": n, "url": url(n), "current": n == number} for n in range(1, total + 1)]}
+
+
+@jinja2.pass_context
+def localized_date(context: jinja2.runtime.Context, value: date | datetime, pattern: str = "long") -> str:
+    return format_date(value, context["locale"], pattern)
+
+
+def isodate(value: date | datetime) -> str:
+    return value.isoformat()
+
+
+def display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def template_error(exc: jinja2.TemplateError, site: Site) -> TemplateError:
+    """Name the template file and line of a Jinja error."""
+    root = site.settings.root
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return TemplateError(f"template syntax error: {exc.message}", display(Path(exc.filename), root), exc.lineno)
+    # Jinja rewrites tracebacks so template frames carry the template's file and line.
+    filename, lineno = None, None
+    tb = sys.exc_info()[2]
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith((".html", ".xml", ".j2", ".jinja")):
+            filename, lineno = code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    message = exc.message if hasattr(exc, "message") and exc.message else str(exc)
+    hint = None
+    if isinstance(exc, jinja2.UndefinedError):
+        hint = "check the variable's spelling; docs/templates.md lists what each template gets"
+    return TemplateError(f"template error: {message}", display(Path(filename), root) if filename else None,
+                         lineno, hint)

@@ -1,0 +1,271 @@
+"""What search engines and social networks read: the page head (titles,
+descriptions, canonical, hreflang, OpenGraph, Twitter), JSON-LD, the
+sitemap and robots.txt."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape, quoteattr
+
+from .i18n import Strings
+from .models import Post
+from .views import ServiceView
+
+if TYPE_CHECKING:
+    from .render import PageSpec
+    from .sitemodel import Site
+
+TITLE_LIMIT = 60
+DESCRIPTION_LIMIT = 160
+
+
+@dataclass(frozen=True)
+class Head:
+    kind: str
+    title: str
+    heading: str
+    description: str
+    url: str
+    canonical: str
+    alternates: list[dict[str, str]]
+    x_default: str | None
+    switcher: list[dict[str, Any]]
+    og: list[tuple[str, str]]
+    twitter: list[tuple[str, str]]
+    jsonld: str
+    feeds: list[dict[str, str]]
+    robots: str | None
+    image: str | None
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at a word boundary, with an ellipsis, when longer than `limit`."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–—")
+    return cut + "…"
+
+
+def page_title(site: "Site", spec: "PageSpec", heading: str) -> str:
+    site_title = site.settings.title[spec.lang]
+    if spec.kind == "home":
+        job = site.profile.job_title[spec.lang]
+        full = f"{site.profile.name} · {job}" if job else site.profile.name
+        return full if len(full) <= TITLE_LIMIT else site.profile.name
+    full = f"{heading} · {site_title}"
+    return full if len(full) <= TITLE_LIMIT or len(heading) > TITLE_LIMIT else heading
+
+
+def describe_list(heading: str, posts: list[Post], lang: str, name: str, number: int = 1) -> str:
+    titles = ", ".join(p.title for p in posts[:3])
+    text = f"{heading} · {name}" + (f" ({number})" if number > 1 else "") + (f": {titles}" if titles else "")
+    return text
+
+
+def describe_services(heading: str, services: list[ServiceView], name: str) -> str:
+    return f"{heading} · {name}: " + ", ".join(s.title for s in services) if services else f"{heading} · {name}"
+
+
+def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: str, image: str | None,
+         og_type: str, alternates: dict[str, str]) -> Head:
+    urls, settings, lang = site.urls, site.settings, spec.lang
+    canonical = urls.absolute(spec.url)
+    description = shorten(description or settings.tagline[lang] or heading, DESCRIPTION_LIMIT)
+    title = page_title(site, spec, heading)
+    social_image = image or (urls.absolute(urls.resolve(site.profile.photo, "/")) if site.profile.photo else None)
+    ordered = [code for code in settings.codes if code in alternates]
+    alternate_links = [{"lang": code, "hreflang": code, "url": urls.absolute(alternates[code])} for code in ordered]
+    x_default = None
+    if alternates:
+        x_default = urls.absolute(alternates.get(settings.default_lang, spec.url))
+    switcher = [{"lang": l.code, "name": l.name, "current": l.code == lang,
+                 "translated": l.code in alternates,
+                 "url": alternates.get(l.code) or urls.home(l.code)} for l in settings.languages]
+    locale = settings.language(lang).locale
+    og = [("og:type", og_type), ("og:title", heading), ("og:description", description), ("og:url", canonical),
+          ("og:site_name", settings.title[lang]), ("og:locale", locale)]
+    og += [("og:locale:alternate", settings.language(code).locale) for code in ordered if code != lang]
+    if social_image:
+        og += [("og:image", social_image), ("og:image:alt", heading)]
+    if spec.kind == "post":
+        post: Post = spec.item
+        og += [("article:published_time", post.date.isoformat()),
+               ("article:modified_time", post.last_modified.isoformat()),
+               ("article:author", urls.absolute(urls.home(lang)))]
+        og += [("article:tag", tag) for tag in post.tag_names]
+    twitter = [("twitter:card", "summary_large_image" if image else "summary"), ("twitter:title", heading),
+               ("twitter:description", description)]
+    if social_image:
+        twitter.append(("twitter:image", social_image))
+    feeds = [{"title": t("feed_title", site=settings.title[lang]), "url": urls.feed(lang)}]
+    if spec.kind == "tag":
+        feeds.append({"title": t("tag_feed_title", site=settings.title[lang], tag=spec.item.name),
+                      "url": urls.tag_feed(spec.item.slug, lang)})
+    graph = jsonld_graph(site, spec, t, heading, description, canonical, social_image)
+    return Head(spec.kind, title, heading, description, spec.url, canonical, alternate_links, x_default, switcher,
+                og, twitter, to_json_script(graph), feeds, "noindex" if spec.kind == "404" else None, social_image)
+
+
+def to_json_script(graph: list[dict[str, Any]]) -> str:
+    text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, indent=1)
+    # "</script>" inside a string would end the element early.
+    return text.replace("</", "<\\/")
+
+
+def person_id(site: "Site") -> str:
+    return site.urls.absolute("/") + "#person"
+
+
+def person_ref(site: "Site") -> dict[str, str]:
+    return {"@type": "Person", "@id": person_id(site), "name": site.profile.name, "url": site.urls.absolute("/")}
+
+
+def person_node(site: "Site", lang: str) -> dict[str, Any]:
+    profile, urls = site.profile, site.urls
+    node: dict[str, Any] = {**person_ref(site)}
+    if profile.photo:
+        node["image"] = urls.absolute(urls.resolve(profile.photo, "/"))
+    if profile.job_title[lang]:
+        node["jobTitle"] = profile.job_title[lang]
+    if profile.headline[lang]:
+        node["description"] = profile.headline[lang]
+    if profile.links:
+        node["sameAs"] = [url for _, url in profile.links]
+    expertise = [s.title[lang] for s in site.services if s.kind == "expertise"]
+    if expertise:
+        node["knowsAbout"] = expertise
+    if profile.languages_spoken.get(lang):
+        node["knowsLanguage"] = profile.languages_spoken[lang]
+    if profile.location:
+        node["address"] = {"@type": "PostalAddress", "addressLocality": profile.location}
+    if profile.email:
+        node["email"] = profile.email
+    return node
+
+
+def session_location(session: Any) -> dict[str, Any]:
+    if session.online:
+        return {"@type": "VirtualLocation", "url": session.url or ""}
+    place: dict[str, Any] = {"@type": "Place", "name": session.event or session.city or ""}
+    if session.city:
+        place["address"] = {"@type": "PostalAddress", "addressLocality": session.city}
+    return place
+
+
+def jsonld_graph(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: str, canonical: str,
+                 image: str | None) -> list[dict[str, Any]]:
+    lang, urls = spec.lang, site.urls
+    home = urls.absolute(urls.home(lang))
+    if spec.kind == "home":
+        return [
+            {"@type": "ProfilePage", "@id": canonical + "#page", "url": canonical, "name": heading,
+             "inLanguage": lang, "mainEntity": {"@id": person_id(site)},
+             "isPartOf": {"@id": urls.absolute("/") + "#website"}},
+            {"@type": "WebSite", "@id": urls.absolute("/") + "#website", "url": urls.absolute("/"),
+             "name": site.settings.title[lang], "inLanguage": list(site.settings.codes),
+             "publisher": {"@id": person_id(site)}},
+            person_node(site, lang),
+        ]
+    graph: list[dict[str, Any]] = [person_ref(site)]
+    crumbs = [(site.settings.title[lang], home)]
+    if spec.kind == "post":
+        post: Post = spec.item
+        node: dict[str, Any] = {
+            "@type": "BlogPosting", "@id": canonical + "#article", "url": canonical, "mainEntityOfPage": canonical,
+            "headline": post.title, "description": description, "inLanguage": post.lang,
+            "datePublished": post.date.isoformat(), "dateModified": post.last_modified.isoformat(),
+            "author": {"@id": person_id(site)}, "publisher": {"@id": person_id(site)},
+            "wordCount": post.words,
+        }
+        if image:
+            node["image"] = image
+        if post.tag_names:
+            node["keywords"] = list(post.tag_names)
+        if post.original:
+            node["isBasedOn"] = post.original["url"]
+        graph.append(node)
+        crumbs.append((t("blog_title"), urls.absolute(urls.blog(lang))))
+    elif spec.kind in ("talk", "workshop", "expertise"):
+        view = ServiceView(spec.item, lang, site)
+        graph.extend(service_nodes(site, view, canonical, image))
+        section = t("expertise_title") if view.kind == "expertise" else t(f"{view.kind}s_title")
+        crumbs.append((section, urls.absolute(urls.services(view.kind, lang))))
+    if spec.kind != "404":
+        crumbs.append((heading, canonical))
+        graph.append({"@type": "BreadcrumbList", "itemListElement": [
+            {"@type": "ListItem", "position": i + 1, "name": name, "item": url} for i, (name, url) in enumerate(crumbs)]})
+    return graph
+
+
+def service_nodes(site: "Site", view: ServiceView, canonical: str, image: str | None) -> list[dict[str, Any]]:
+    provider = {"@id": person_id(site)}
+    base: dict[str, Any] = {"name": view.title, "description": view.summary, "url": canonical,
+                            "inLanguage": view.lang}
+    if image:
+        base["image"] = image
+    if view.kind == "workshop":
+        course = {"@type": "Course", "@id": canonical + "#course", **base,
+                  "provider": {**person_ref(site)}}
+        if view.outcomes:
+            course["teaches"] = view.outcomes
+        instances = []
+        for session in view.upcoming_sessions:
+            instance = {"@type": "CourseInstance", "startDate": session.date.isoformat(),
+                        "courseMode": "online" if session.online else "onsite",
+                        "location": session_location(session), "instructor": provider}
+            if session.event:
+                instance["name"] = session.event
+            instances.append(instance)
+        if instances:
+            course["hasCourseInstance"] = instances
+        return [course]
+    service = {"@type": "Service", "@id": canonical + "#service", **base, "provider": provider,
+               "serviceType": view.title}
+    service.pop("inLanguage")
+    nodes = [service]
+    if view.kind == "talk":
+        for i, session in enumerate(view.upcoming_sessions):
+            nodes.append({
+                "@type": "Event", "@id": f"{canonical}#event-{i + 1}",
+                "name": f"{view.title} ({session.event})" if session.event else view.title,
+                "description": view.summary, "startDate": session.date.isoformat(),
+                "eventStatus": "https://schema.org/EventScheduled",
+                "eventAttendanceMode": "https://schema.org/" + (
+                    "OnlineEventAttendanceMode" if session.online else "OfflineEventAttendanceMode"),
+                "location": session_location(session), "performer": provider, "organizer": provider,
+                "url": session.url or canonical, "inLanguage": view.lang,
+                **({"image": image} if image else {}),
+            })
+    return nodes
+
+
+def sitemap(site: "Site", entries: list[tuple[str, dict[str, str], datetime | None]]) -> bytes:
+    """`entries`: (url, alternates by language, lastmod) for every indexable page."""
+    urls, default = site.urls, site.settings.default_lang
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+           'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for url, alternates, lastmod in entries:
+        out.append("  <url>")
+        out.append(f"    <loc>{escape(urls.absolute(url))}</loc>")
+        if lastmod:
+            out.append(f"    <lastmod>{lastmod.isoformat()}</lastmod>")
+        if len(alternates) > 0:
+            for code in site.settings.codes:
+                if code in alternates:
+                    out.append(f'    <xhtml:link rel="alternate" hreflang="{code}" '
+                               f'href={quoteattr(urls.absolute(alternates[code]))}/>')
+            x_default = alternates.get(default, url)
+            out.append(f'    <xhtml:link rel="alternate" hreflang="x-default" '
+                       f'href={quoteattr(urls.absolute(x_default))}/>')
+        out.append("  </url>")
+    out.append("</urlset>\n")
+    return "\n".join(out).encode("utf-8")
+
+
+def robots(site: "Site") -> bytes:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {site.urls.absolute('/sitemap.xml')}\n".encode()

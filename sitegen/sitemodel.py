@@ -1,0 +1,196 @@
+"""Build the site model from the records: what is published, translations,
+tags, series, similar posts, archives, services and their sessions.
+
+Gathers everything before anything is rendered, so every page sees the same,
+consistent site.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from slugify import slugify
+
+from .config import Settings
+from .errors import ContentError
+from .models import Notice, Page, Post, Profile, SeriesNav, Service, Sources, StaticFile, TagLink
+from .urls import Urls, alias_url
+
+SIMILAR_COUNT = 3
+
+
+@dataclass(eq=False)
+class TagEntry:
+    name: str
+    slug: str
+    posts: list[Post]
+    """Posts shown to readers of one language, newest first."""
+
+
+@dataclass(eq=False)
+class SeriesEntry:
+    name: str
+    slug: str
+    posts: list[Post]
+    """In reading order (oldest first)."""
+
+
+@dataclass(eq=False)
+class Site:
+    settings: Settings
+    urls: Urls
+    posts: list[Post]
+    """Published posts in every language, newest first."""
+    pages: list[Page]
+    services: list[Service]
+    profile: Profile
+    static: list[StaticFile]
+    listing: dict[str, list[Post]]
+    """Per language: what its readers see (its posts, plus other languages'
+    posts that carry an abstract for it and have no translation in it)."""
+    tags: dict[str, dict[str, TagEntry]]
+    series: dict[str, dict[str, SeriesEntry]]
+    notices: list[Notice]
+    aliases: list[tuple[str, str, str]] = field(default_factory=list)
+    """(old URL, new URL, source file)."""
+
+    def services_of(self, kind: str) -> list[Service]:
+        return [s for s in self.services if s.kind == kind]
+
+    @property
+    def today(self) -> date:
+        return self.settings.now.astimezone(self.settings.timezone).date()
+
+
+def sort_newest_first(posts: list[Post]) -> list[Post]:
+    return sorted(posts, key=lambda p: (p.date, p.source), reverse=True)
+
+
+def is_published(post: Post | Page, settings: Settings) -> bool:
+    if post.draft and not settings.drafts:
+        return False
+    if isinstance(post, Post) and post.date > settings.now and not settings.future:
+        return False
+    return True
+
+
+def build_site(settings: Settings, sources: Sources) -> Site:
+    urls = Urls(settings.default_lang, settings.base_url)
+    posts = sort_newest_first([p for p in sources.posts if is_published(p, settings)])
+    pages = [p for p in sources.pages if is_published(p, settings)]
+    services = sorted((s for s in sources.services if settings.drafts or not s.draft),
+                      key=lambda s: (s.weight, s.name))
+
+    _link_translations(posts, "post")
+    _link_translations(pages, "page")
+    for post in posts:
+        post.url = urls.post(post.slug, post.lang)
+        post.tags = tuple(TagLink(name, slugify(name), urls.tag(slugify(name), post.lang),
+                                  urls.tag_feed(slugify(name), post.lang)) for name in post.tag_names)
+        if post.image_source:
+            post.image = urls.absolute(urls.resolve(post.image_source, post.url))
+    for page in pages:
+        page.url = urls.page(page.slug, page.lang)
+
+    listing = {lang: _listing(posts, lang) for lang in settings.codes}
+    tags = {lang: _tags(listing[lang], urls) for lang in settings.codes}
+    series = {lang: _series(posts, listing[lang], lang, urls) for lang in settings.codes}
+    _link_similar(posts, listing)
+    _check_expertise(services, settings)
+
+    today = settings.now.astimezone(settings.timezone).date()
+    notices = [n for n in sources.profile.availability if n.until >= today]
+    aliases = [(alias_url(a), item.url, item.source) for item in [*posts, *pages] for a in item.aliases]
+    aliases += [(alias_url(a), urls.service(s.kind, s.slug, settings.default_lang), s.source)
+                for s in services for a in s.aliases]
+    return Site(settings, urls, posts, pages, services, sources.profile, sources.static, listing, tags,
+                series, notices, aliases)
+
+
+def _link_translations(items: list, label: str) -> None:
+    groups: dict[str, list] = defaultdict(list)
+    for item in items:
+        groups[item.translation_key].append(item)
+    for group in groups.values():
+        seen: dict[str, object] = {}
+        for item in group:
+            if item.lang in seen:
+                other = seen[item.lang]
+                raise ContentError(
+                    f"two {label}s in '{item.lang}' share the name or translation_key '{item.translation_key}' "
+                    f"(the other is {other.source})", item.source, 1,
+                    hint="give one of them another file name or translation_key")
+            seen[item.lang] = item
+        for item in group:
+            item.translations = tuple(sorted((o for o in group if o is not item), key=lambda o: o.lang))
+
+
+def _listing(posts: list[Post], lang: str) -> list[Post]:
+    return [p for p in posts
+            if p.lang == lang or (lang in p.abstract and not any(t.lang == lang for t in p.translations))]
+
+
+def _tags(listing: list[Post], urls: Urls) -> dict[str, TagEntry]:
+    entries: dict[str, TagEntry] = {}
+    for post in listing:
+        for name in post.tag_names:
+            slug = slugify(name)
+            entry = entries.setdefault(slug, TagEntry(name, slug, []))
+            entry.posts.append(post)
+    return dict(sorted(entries.items()))
+
+
+def _series(posts: list[Post], listing: list[Post], lang: str, urls: Urls) -> dict[str, SeriesEntry]:
+    entries: dict[str, SeriesEntry] = {}
+    for post in sorted(listing, key=lambda p: (p.date, p.source)):
+        if post.series_name:
+            slug = slugify(post.series_name)
+            entries.setdefault(slug, SeriesEntry(post.series_name, slug, [])).posts.append(post)
+    # Navigation links a post to its neighbours in its own language.
+    for entry in entries.values():
+        own = [p for p in entry.posts if p.lang == lang]
+        for index, post in enumerate(own):
+            post.series = SeriesNav(entry.name, entry.slug, urls.series(entry.slug, lang), index + 1, len(own),
+                                    own[index - 1] if index else None,
+                                    own[index + 1] if index + 1 < len(own) else None, tuple(own))
+    return dict(sorted(entries.items()))
+
+
+def _link_similar(posts: list[Post], listing: dict[str, list[Post]]) -> None:
+    """Similar posts: most shared tags first, then the most recent."""
+    for lang, shown in listing.items():
+        by_tag: dict[str, list[Post]] = defaultdict(list)
+        for post in shown:
+            for name in post.tag_names:
+                by_tag[name].append(post)
+        rank = {id(p): i for i, p in enumerate(shown)}  # shown is newest first
+        for post in shown:
+            if post.lang != lang:
+                continue
+            shared: Counter[int] = Counter()
+            candidates: dict[int, Post] = {}
+            excluded = {id(post), *(id(t) for t in post.translations)}
+            for name in set(post.tag_names):
+                for other in by_tag[name]:
+                    if id(other) not in excluded:
+                        shared[id(other)] += 1
+                        candidates[id(other)] = other
+            best = sorted(candidates, key=lambda k: (-shared[k], rank[k]))[:SIMILAR_COUNT]
+            post.similar = tuple(candidates[k] for k in best)
+
+
+def _check_expertise(services: list[Service], settings: Settings) -> None:
+    from .yamlio import path_line, read_text
+
+    known = {s.name for s in services if s.kind == "expertise"}
+    for service in services:
+        for i, name in enumerate(service.expertise_names):
+            if name not in known:
+                text = read_text(settings.root / service.source, service.source)
+                raise ContentError(
+                    f"expertise: no expertise named '{name}'", service.source,
+                    path_line(text, ("expertise", i)),
+                    hint=f"use the file name of one of content/expertise/*.yml "
+                         f"({', '.join(sorted(known)) or 'there are none yet'})")

@@ -1,0 +1,97 @@
+"""The one place that decides URLs and output file paths.
+
+The default language lives at the root, the others under `/<code>/`.
+Every URL here is site-relative and starts and ends with `/` (directories
+with an index.html) unless it names a file (`/feed.xml`).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+SERVICE_SECTIONS = {"talk": "talks", "workshop": "workshops", "expertise": "expertise"}
+
+
+class Urls:
+    def __init__(self, default_lang: str, base_url: str):
+        self.default_lang = default_lang
+        self.base_url = base_url.rstrip("/")
+
+    def prefix(self, lang: str) -> str:
+        return "" if lang == self.default_lang else f"/{lang}"
+
+    def home(self, lang: str) -> str:
+        return self.prefix(lang) + "/"
+
+    def localize(self, path: str, lang: str) -> str:
+        """A language-relative path from site.yml (`/posts/`) in `lang`."""
+        if path.startswith(("http://", "https://", "mailto:")):
+            return path
+        return self.prefix(lang) + "/" + path.lstrip("/")
+
+    def post(self, slug: str, lang: str) -> str:
+        return f"{self.prefix(lang)}/posts/{slug}/"
+
+    def blog(self, lang: str, page: int = 1) -> str:
+        return f"{self.prefix(lang)}/posts/" + (f"page/{page}/" if page > 1 else "")
+
+    def tags(self, lang: str) -> str:
+        return f"{self.prefix(lang)}/tags/"
+
+    def tag(self, slug: str, lang: str) -> str:
+        return f"{self.prefix(lang)}/tags/{slug}/"
+
+    def tag_feed(self, slug: str, lang: str) -> str:
+        return f"{self.prefix(lang)}/tags/{slug}/feed.xml"
+
+    def feed(self, lang: str) -> str:
+        return f"{self.prefix(lang)}/feed.xml"
+
+    def archive(self, lang: str) -> str:
+        return f"{self.prefix(lang)}/archive/"
+
+    def series(self, slug: str, lang: str) -> str:
+        return f"{self.prefix(lang)}/series/{slug}/"
+
+    def services(self, kind: str, lang: str) -> str:
+        return f"{self.prefix(lang)}/{SERVICE_SECTIONS[kind]}/"
+
+    def service(self, kind: str, slug: str, lang: str) -> str:
+        return f"{self.prefix(lang)}/{SERVICE_SECTIONS[kind]}/{slug}/"
+
+    def page(self, slug: str, lang: str) -> str:
+        return f"{self.prefix(lang)}/{slug}/"
+
+    def not_found(self, lang: str) -> str:
+        return f"{self.prefix(lang)}/404.html"
+
+    def theme_static(self, path: str) -> str:
+        return "/theme/" + path.lstrip("/")
+
+    def absolute(self, url: str) -> str:
+        if url.startswith(("http://", "https://")):
+            return url
+        return self.base_url + "/" + url.lstrip("/")
+
+    def resolve(self, reference: str, base: str) -> str:
+        """A path written in content, relative to the page at `base`."""
+        if reference.startswith(("http://", "https://", "/")):
+            return reference
+        return urljoin(base, reference)
+
+
+def output_file(url: str) -> str:
+    """`/fr/posts/x/` → `fr/posts/x/index.html`; `/feed.xml` → `feed.xml`."""
+    path = url.lstrip("/")
+    if not path or path.endswith("/"):
+        return path + "index.html"
+    return path
+
+
+def alias_url(alias: str) -> str:
+    """Old URLs as written in `aliases` (`/2019/05/old.html`, `old-post/`)."""
+    alias = "/" + alias.strip().lstrip("/")
+    last = alias.rsplit("/", 1)[-1]
+    if last and "." not in last:
+        alias += "/"
+    return alias

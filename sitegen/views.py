@@ -1,0 +1,147 @@
+"""Template-facing objects: a record seen in one language.
+
+Services and the profile hold every language; a page shows one. These thin
+views resolve each field for the page's language on access, so a talk's
+expertise can list its talks without building the whole graph up front.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+from slugify import slugify
+
+from .models import Notice, Post, Service, Session, TagLink
+
+if TYPE_CHECKING:
+    from .sitemodel import Site
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    title: str
+    url: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeView:
+    note: str
+    start: object
+    until: object
+
+
+def notice_view(notice: Notice, lang: str) -> NoticeView:
+    return NoticeView(notice.note[lang], notice.start, notice.until)
+
+
+class ServiceView:
+    """A talk, workshop or expertise area in one language."""
+
+    def __init__(self, service: Service, lang: str, site: "Site"):
+        self.record = service
+        self.lang = lang
+        self._site = site
+        self.kind = service.kind
+        self.name = service.name
+        self.title = service.title[lang]
+        self.summary = service.summary[lang]
+        self.body = Markup(service.body[lang])
+        self.url = site.urls.service(service.kind, service.slug, lang)
+        self.weight = service.weight
+        self.duration = service.duration[lang] if service.duration else None
+        self.audience = service.audience[lang] if service.audience else None
+        self.formats = list(service.formats)
+        self.outcomes = service.outcomes.get(lang, [])
+        self.pricing = service.pricing[lang] if service.pricing else None
+        self.meta = service.meta
+
+    @cached_property
+    def image(self) -> str | None:
+        src = self.record.image_source
+        return self._site.urls.absolute(self._site.urls.resolve(src, "/")) if src else None
+
+    @cached_property
+    def tags(self) -> list[TagLink]:
+        urls = self._site.urls
+        return [TagLink(n, slugify(n), urls.tag(slugify(n), self.lang), urls.tag_feed(slugify(n), self.lang))
+                for n in self.record.tags]
+
+    @cached_property
+    def languages(self) -> list[str]:
+        names = {lang.code: lang.name for lang in self._site.settings.languages}
+        return [names.get(code, code) for code in self.record.languages]
+
+    @cached_property
+    def past_sessions(self) -> list[Session]:
+        now = self._site.settings.now
+        return sorted((s for s in self.record.sessions if s.date < now), key=lambda s: s.date, reverse=True)
+
+    @cached_property
+    def upcoming_sessions(self) -> list[Session]:
+        now = self._site.settings.now
+        return [s for s in self.record.sessions if s.date >= now]
+
+    @cached_property
+    def expertise(self) -> list["ServiceView"]:
+        by_name = {s.name: s for s in self._site.services if s.kind == "expertise"}
+        return [ServiceView(by_name[n], self.lang, self._site) for n in self.record.expertise_names if n in by_name]
+
+    @cached_property
+    def posts(self) -> list[Post]:
+        wanted = set(self.record.tags)
+        return [p for p in self._site.listing[self.lang] if wanted.intersection(p.tag_names)]
+
+    def _naming_me(self, kind: str) -> list["ServiceView"]:
+        return [ServiceView(s, self.lang, self._site) for s in self._site.services
+                if s.kind == kind and self.name in s.expertise_names]
+
+    @cached_property
+    def talks(self) -> list["ServiceView"]:
+        return self._naming_me("talk")
+
+    @cached_property
+    def workshops(self) -> list["ServiceView"]:
+        return self._naming_me("workshop")
+
+
+class ProfileView:
+    """The person, in one language."""
+
+    def __init__(self, site: "Site", lang: str):
+        profile = site.profile
+        self.name = profile.name
+        self.photo = site.urls.resolve(profile.photo, "/") if profile.photo else None
+        self.photo_alt = profile.photo_alt[lang]
+        self.job_title = profile.job_title[lang]
+        self.headline = profile.headline[lang]
+        self.bio = Markup(profile.bio[lang])
+        self.location = profile.location
+        self.email = profile.email
+        self.links = [{"name": name, "url": url} for name, url in profile.links]
+        self.languages_spoken = profile.languages_spoken.get(lang, [])
+        self.availability = [notice_view(n, lang) for n in site.notices]
+
+
+class SiteView:
+    """`site` in templates: settings and the profile in the page language."""
+
+    def __init__(self, site: "Site", lang: str):
+        settings = site.settings
+        self.title = settings.title[lang]
+        self.tagline = settings.tagline[lang]
+        self.base_url = settings.base_url
+        self.languages = list(settings.languages)
+        self.default_lang = settings.default_lang
+        self.profile = ProfileView(site, lang)
+        self.notices = self.profile.availability
+        self._home = site.urls.home(lang)
+        self._menu = [(item.title[lang], site.urls.localize(item.url, lang)) for item in settings.menu]
+
+    def menu_for(self, page_url: str) -> list[MenuEntry]:
+        """Menu entries; a section is active on its own pages too (`/posts/x/`)."""
+        return [MenuEntry(title, url, page_url == url or (url != self._home and page_url.startswith(url)))
+                for title, url in self._menu]
