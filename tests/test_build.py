@@ -1,0 +1,184 @@
+"""What `sitegen build` publishes, checked on the parsed pages of the tiny
+bilingual fixture site (tests/fixtures/mini)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from conftest import run_sitegen
+from sitecheck import head_info, parse_html
+
+
+def page(out: Path, url: str):
+    path = out / url.lstrip("/")
+    if url.endswith("/"):
+        path = path / "index.html"
+    return parse_html(path)
+
+
+def text_of(root) -> str:
+    return " ".join("".join(root.itertext()).split())
+
+
+def hrefs(root) -> set[str]:
+    return {a.get("href") for a in root.iter("a") if a.get("href")}
+
+
+def test_build_prints_a_summary_line(mini_site: Path):
+    result = run_sitegen("build", cwd=mini_site)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("built ") and " pages " in result.stdout and " s " in result.stdout
+
+
+def test_drafts_and_scheduled_posts_are_left_out_unless_asked(mini_site: Path):
+    assert run_sitegen("build", cwd=mini_site).returncode == 0
+    out = mini_site / "public"
+    assert not (out / "posts/draft/index.html").exists()
+    assert not (out / "posts/future/index.html").exists()
+    assert "A draft" not in (out / "feed.xml").read_text()
+    assert run_sitegen("build", "--drafts", "--future", cwd=mini_site).returncode == 0
+    assert (out / "posts/draft/index.html").exists()
+    assert (out / "posts/future/index.html").exists()
+
+
+def test_translations_are_linked_and_the_switcher_falls_back_to_home(built_mini: Path):
+    hello = head_info(page(built_mini, "/posts/hello/"))
+    assert hello["hreflang"]["fr"] == "https://ada.example/fr/posts/hello/"
+    switch = {a.get("hreflang"): a.get("href") for a in page(built_mini, "/posts/hello/").iter("a") if a.get("hreflang")}
+    assert switch.get("fr") == "/fr/posts/hello/"
+    second = page(built_mini, "/posts/second/")
+    assert "fr" not in head_info(second)["hreflang"]
+    switch = {a.get("hreflang"): a.get("href") for a in second.iter("a") if a.get("hreflang")}
+    assert switch.get("fr") == "/fr/"
+
+
+def test_abstracts_reach_readers_of_the_other_language_marked_with_the_post_language(built_mini: Path):
+    fr_blog = text_of(page(built_mini, "/fr/posts/"))
+    assert "Second part" in fr_blog
+    assert "La deuxième partie, en anglais." in fr_blog
+    assert "[en]" in fr_blog
+    en_archive = text_of(page(built_mini, "/archive/"))
+    assert "Seulement en français" in en_archive and "[fr]" in en_archive
+    # a post with a translation is not shown twice to French readers
+    assert text_of(page(built_mini, "/fr/archive/")).count("Hello tests") == 0
+
+
+def test_tags_are_transliterated_and_have_pages_and_feeds(built_mini: Path):
+    assert (built_mini / "tags/ecoles/index.html").is_file()
+    assert (built_mini / "fr/tags/ecoles/feed.xml").is_file()
+    assert "Hello tests" in text_of(page(built_mini, "/tags/ecoles/"))
+    assert "/tags/ecoles/" in hrefs(page(built_mini, "/posts/hello/"))
+
+
+def test_series_have_previous_and_next(built_mini: Path):
+    assert "/posts/hello/" in hrefs(page(built_mini, "/posts/second/"))
+    assert "/posts/second/" in hrefs(page(built_mini, "/posts/hello/"))
+    series = text_of(page(built_mini, "/series/test-series/"))
+    assert series.index("Hello tests") < series.index("Second part")
+
+
+def test_similar_posts_share_tags(built_mini: Path):
+    links = hrefs(page(built_mini, "/posts/bundle/"))
+    assert "/posts/second/" in links or "/posts/hello/" in links
+
+
+def test_blog_index_is_paginated(built_mini: Path):
+    first = page(built_mini, "/posts/")
+    assert "/posts/page/2/" in hrefs(first)
+    assert (built_mini / "posts/page/2/index.html").is_file()
+    assert not (built_mini / "posts/page/3/index.html").exists()
+
+
+def test_availability_notices_show_until_they_expire(built_mini: Path):
+    home = text_of(page(built_mini, "/"))
+    assert "No new engagements before mid-March." in home
+    assert "Old closure." not in home
+    assert "Pas de nouvel engagement avant mi-mars." in text_of(page(built_mini, "/fr/"))
+
+
+def test_sessions_split_into_past_and_upcoming_with_event_data(built_mini: Path):
+    talk = page(built_mini, "/talks/test-talk/")
+    body = text_of(talk)
+    assert "TestConf" in body and "FutureConf" in body
+    graph = head_info(talk)["jsonld"][0]["@graph"]
+    events = [n for n in graph if n["@type"] == "Event"]
+    assert [e["startDate"] for e in events] == ["2099-02-10T14:00:00+01:00"]
+    assert events[0]["location"]["@type"] == "VirtualLocation"
+    workshop = head_info(page(built_mini, "/workshops/test-workshop/"))["jsonld"][0]["@graph"]
+    course = next(n for n in workshop if n["@type"] == "Course")
+    assert course["hasCourseInstance"][0]["location"]["address"]["addressLocality"] == "Nantes"
+
+
+def test_expertise_lists_its_posts_talks_and_workshops(built_mini: Path):
+    links = hrefs(page(built_mini, "/expertise/testing/"))
+    assert {"/talks/test-talk/", "/workshops/test-workshop/", "/posts/hello/"} <= links
+
+
+def test_aliases_redirect_to_the_new_url(built_mini: Path):
+    old = (built_mini / "2019/01/hello.html").read_text()
+    assert 'http-equiv="refresh" content="0; url=https://ada.example/posts/hello/"' in old
+
+
+def test_dates_are_formatted_for_the_reader_locale(built_mini: Path):
+    assert "10 janvier 2026" in text_of(page(built_mini, "/fr/posts/hello/"))
+    assert "10 January 2026" in text_of(page(built_mini, "/posts/hello/"))
+
+
+def test_markdown_extensions_and_folder_post_images(built_mini: Path):
+    html = (built_mini / "posts/hello/index.html").read_text()
+    assert '<pre class="highlight"><code class="language-python">' in html
+    assert "<table>" in html and 'class="footnote-ref"' in html and 'id="a-section"' in html
+    assert (built_mini / "posts/bundle/diagram.png").is_file()
+    og = head_info(page(built_mini, "/posts/bundle/"))["metas"]
+    assert og["og:image"] == "https://ada.example/posts/bundle/diagram.png"
+
+
+def test_theme_assets_and_static_files_are_copied(built_mini: Path):
+    assert (built_mini / "theme/style.css").is_file()
+    assert (built_mini / "img/ada.png").is_file()
+    assert (built_mini / "404.html").is_file() and (built_mini / "fr/404.html").is_file()
+
+
+def test_output_is_byte_identical_across_builds(mini_site: Path):
+    def digest() -> dict[str, str]:
+        out = mini_site / "public"
+        return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(out.rglob("*")) if p.is_file()}
+    assert run_sitegen("build", cwd=mini_site).returncode == 0
+    first = digest()
+    assert run_sitegen("build", cwd=mini_site).returncode == 0
+    assert digest() == first
+
+
+def test_base_url_can_be_overridden(mini_site: Path):
+    assert run_sitegen("build", "--base-url", "https://preview.example", cwd=mini_site).returncode == 0
+    assert head_info(page(mini_site / "public", "/"))["canonical"] == "https://preview.example/"
+    assert run_sitegen("build", cwd=mini_site, env={"SITEGEN_BASE_URL": "https://env.example"}).returncode == 0
+    assert head_info(page(mini_site / "public", "/"))["canonical"] == "https://env.example/"
+
+
+def test_strict_fails_on_warnings(mini_site: Path):
+    (mini_site / "content/expertise/testing.yml").write_text(
+        "title: {en: Only English}\nsummary: {en: x, fr: y}\ntags: [testing]\n", encoding="utf-8")
+    relaxed = run_sitegen("build", cwd=mini_site)
+    assert relaxed.returncode == 0
+    assert "content/expertise/testing.yml:1: title has no 'fr' text" in relaxed.stderr
+    strict = run_sitegen("build", "--strict", cwd=mini_site)
+    assert strict.returncode == 1
+    assert "--strict" in strict.stderr
+
+
+def test_new_writes_skeletons_that_build(mini_site: Path):
+    result = run_sitegen("new", "post", "Mon premier billet", "--lang", "fr", cwd=mini_site)
+    assert result.returncode == 0, result.stderr
+    post = mini_site / "content/posts/mon-premier-billet.fr.md"
+    assert "title: \"Mon premier billet\"" in post.read_text()
+    for kind in ("talk", "workshop", "expertise"):
+        assert run_sitegen("new", kind, f"New {kind}", cwd=mini_site).returncode == 0
+    assert run_sitegen("new", "post", "Mon premier billet", "--lang", "fr", cwd=mini_site).returncode == 2
+    result = run_sitegen("build", "--drafts", cwd=mini_site)
+    assert result.returncode == 0, result.stderr
+    assert (mini_site / "public/fr/posts/mon-premier-billet/index.html").is_file()
+    assert (mini_site / "public/talks/new-talk/index.html").is_file()
