@@ -102,7 +102,22 @@ def extra_outputs(site: Site, specs: list[PageSpec]) -> list[tuple[str, str, obj
     outputs.append(("robots.txt", "robots.txt", seo.robots(site)))
     for old, new, source in site.aliases:
         outputs.append((output_file(old), f"{source} (alias {old})", redirect_page(site, new)))
+    outputs += hosting_files(site)
     return outputs
+
+
+def hosting_files(site: Site) -> list[tuple[str, str, object]]:
+    """What static hosts read besides the pages: Netlify's and Cloudflare's
+    `_redirects` (real 301s for aliases, the redirect pages stay for other
+    hosts), GitHub Pages' `.nojekyll` (else folders starting with `_` vanish)
+    and `CNAME` for a custom domain."""
+    files: list[tuple[str, str, object]] = [(".nojekyll", "GitHub Pages marker", b"")]
+    if site.aliases:
+        lines = [f"{old} {new} 301\n" for old, new, _ in sorted(site.aliases)]
+        files.append(("_redirects", "the aliases", "".join(lines).encode()))
+    if site.settings.cname:
+        files.append(("CNAME", "site.yml cname", (site.settings.cname + "\n").encode()))
+    return files
 
 
 def redirect_page(site: Site, target: str) -> bytes:

@@ -45,7 +45,30 @@ def make_parser() -> argparse.ArgumentParser:
     add_build_options(build)
     build.add_argument("--strict", action="store_true", help="fail when there are warnings")
     build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    build.add_argument("--check", action="store_true", help="audit the output afterwards (as sitegen check)")
     build.set_defaults(run=run_build)
+
+    check = commands.add_parser("check", help="audit the built site: links, hreflang, feeds, heads, JSON-LD")
+    check.add_argument("--output", help="the built site to audit (default: the output folder of site.yml)")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--base-url", help="the address the site was built for (also SITEGEN_BASE_URL)")
+    check.set_defaults(run=run_check)
+
+    init = commands.add_parser("init", help="start a new site in DIR, with CI workflows for static hosts")
+    init.add_argument("dir", type=Path)
+    init.add_argument("--languages", default="en,fr", help="language codes, the default first (default: en,fr)")
+    init.add_argument("--name", default="Jane Doe", help="your name, as people search for it")
+    init.add_argument("--force", action="store_true",
+                      help="use a non-empty DIR (adds the missing starter files, keeps existing ones)")
+    init.set_defaults(run=run_init)
+
+    theme = commands.add_parser("theme", help="theme tools")
+    theme_commands = theme.add_subparsers(dest="theme_command", metavar="ACTION", required=True)
+    copy = theme_commands.add_parser("copy", help="copy the shipped default theme into themes/NAME to customise it")
+    copy.add_argument("name", nargs="?", default="default", help="theme folder name (default: default)")
+    copy.add_argument("--force", action="store_true", help="replace themes/NAME if it exists")
+    copy.set_defaults(run=run_theme_copy)
 
     new = commands.add_parser("new", help="write a skeleton: post, talk, workshop or expertise")
     new.add_argument("kind", choices=["post", "talk", "workshop", "expertise"])
@@ -72,6 +95,44 @@ def run_build(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.1f} s "
               f"into {display(result.output)}")
+    if args.check:
+        return audit_and_report(args.root, result.output, "text", args.strict, args.base_url)
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from .config import load_settings
+
+    settings = load_settings(args.root, output=args.output, base_url=args.base_url)
+    if not (settings.output / "index.html").is_file():
+        raise UsageError(f"no built site in {display(settings.output)}; run sitegen build first")
+    return audit_and_report(args.root, settings.output, args.format, args.strict, args.base_url)
+
+
+def audit_and_report(root: Path, output: Path, fmt: str, strict: bool, base_url: str | None) -> int:
+    from .check import audit
+    from .config import load_settings
+
+    settings = load_settings(root, base_url=base_url)
+    report = audit(output, settings.base_url, settings.codes)
+    print(report.as_json() if fmt == "json" else report.as_text())
+    return 1 if report.failed(strict) else 0
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from .starter import init_site
+
+    written = init_site(args.dir, args.languages, args.name, args.force)
+    print(f"wrote {len(written)} files into {display(args.dir)}; next: cd {display(args.dir)} && sitegen build")
+    return 0
+
+
+def run_theme_copy(args: argparse.Namespace) -> int:
+    from .starter import copy_theme
+
+    target = copy_theme(args.root, args.name, args.force)
+    print(f"copied the default theme into {display(target)}"
+          + ("" if args.name == "default" else f"; set 'theme: {args.name}' in site.yml to use it"))
     return 0
 
 

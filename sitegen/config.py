@@ -58,6 +58,8 @@ class Settings:
     timezone: ZoneInfo | timezone
     now: datetime
     """"Today": SOURCE_DATE_EPOCH when set, else the clock."""
+    cname: str | None = None
+    """Custom domain for hosts that read a CNAME file (GitHub Pages)."""
     drafts: bool = False
     future: bool = False
     warnings: list[str] = field(default_factory=list)
@@ -150,6 +152,11 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
         problem("base_url", "missing; set the absolute address of the published site, e.g. https://jane.example")
     elif not isinstance(base, str) or urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc:
         problem("base_url", f"must be an absolute URL such as https://jane.example, not {base!r}")
+    elif urlsplit(base).path.strip("/"):
+        # Pages link to each other with root-relative URLs (/posts/…), so a
+        # site under a sub-path would publish broken links.
+        problem("base_url", f"{base!r} has a path; sitegen sites live at the root of their domain: use a "
+                            f"domain or sub-domain such as https://jane.example or https://jane.github.io")
 
     theme = raw.get("theme", "default")
     theme_dirs: tuple[Path, ...] = ()
@@ -170,6 +177,10 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
 
     feed = _feed(raw.get("feed", {}), problem)
     menu = _menu(raw.get("menu"), codes, problem, warn_for("menu"))
+
+    cname = raw.get("cname")
+    if cname is not None and (not isinstance(cname, str) or "/" in cname or not cname.strip()):
+        problem("cname", f"must be a bare domain name such as jane.example, not {cname!r}")
 
     tz_name = raw.get("timezone", "UTC")
     try:
@@ -200,6 +211,7 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
         menu=menu,
         timezone=tz,
         now=source_date(),
+        cname=cname.strip() if isinstance(cname, str) else None,
         drafts=drafts,
         future=future,
         warnings=warnings,
