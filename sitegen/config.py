@@ -140,7 +140,7 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     codes = [lang.code for lang in languages] or ["en"]
 
     def warn_for(key: str) -> Callable[[str], None]:
-        return lambda msg: warnings.append(f"{SETTINGS_FILE}:{key_line(text, key) or 1}: {key}: {msg}")
+        return lambda msg: warnings.append(f"{SETTINGS_FILE}:{key_line(text, key) or 1}: {msg}")
 
     title = raw.get("title")
     if not title:

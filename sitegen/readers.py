@@ -74,7 +74,7 @@ class FileContext:
             raise self.error(f"{key}: {', '.join(map(repr, unknown))} is not a language of this site "
                              f"({', '.join(codes)})", key,
                              hint=f"write {key}: {{{codes[0]}: ..., ...}} with the codes from site.yml")
-        result = localize(value, codes, lambda msg: self.warn(f"{key}: {msg}", key), key)
+        result = localize(value, codes, lambda msg: self.warn(msg, key), key)
         for code, text in result.items():
             if kind is str and isinstance(text, (int, float)) and not isinstance(text, bool):
                 result[code] = str(text)
