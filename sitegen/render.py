@@ -117,6 +117,13 @@ class Renderer:
         self.strings: dict[str, Strings] = {
             lang: load_strings(i18n_dirs, lang, settings.default_lang, settings.root) for lang in settings.codes}
         self.site_views = {lang: SiteView(site, lang) for lang in settings.codes}
+        urls = site.urls
+        # Section addresses per language, so themes never rebuild the URL layout.
+        self.links = {lang: {"home": urls.home(lang), "blog": urls.blog(lang), "archive": urls.archive(lang),
+                             "tags": urls.tags(lang), "feed": urls.feed(lang),
+                             **{urls_kind: urls.services(kind, lang) for kind, urls_kind in
+                                (("talk", "talks"), ("workshop", "workshops"), ("expertise", "expertise"))}}
+                      for lang in settings.codes}
 
     def template(self, name: str) -> jinja2.Template:
         try:
@@ -139,7 +146,7 @@ class Renderer:
         try:
             html = template.render(
                 **context, site=site_view, page=page, lang=lang, t=t,
-                menu=site_view.menu_for(spec.url), locale=locale,
+                menu=site_view.menu_for(spec.url), locale=locale, links=self.links[lang],
             )
         except jinja2.TemplateError as exc:
             raise template_error(exc, site) from None

@@ -43,14 +43,21 @@ def test_drafts_and_scheduled_posts_are_left_out_unless_asked(mini_site: Path):
     assert (out / "posts/future/index.html").exists()
 
 
+def switcher_links(root) -> dict[str, str]:
+    """hreflang → href of the language switcher (not of foreign posts listed in the page)."""
+    navs = [n for n in root.iter("nav") if "lang-switcher" in (n.get("class") or "")]
+    assert navs, "no language switcher"
+    return {a.get("hreflang"): a.get("href") for a in navs[0].iter("a") if a.get("hreflang")}
+
+
 def test_translations_are_linked_and_the_switcher_falls_back_to_home(built_mini: Path):
     hello = head_info(page(built_mini, "/posts/hello/"))
     assert hello["hreflang"]["fr"] == "https://ada.example/fr/posts/hello/"
-    switch = {a.get("hreflang"): a.get("href") for a in page(built_mini, "/posts/hello/").iter("a") if a.get("hreflang")}
+    switch = switcher_links(page(built_mini, "/posts/hello/"))
     assert switch.get("fr") == "/fr/posts/hello/"
     second = page(built_mini, "/posts/second/")
     assert "fr" not in head_info(second)["hreflang"]
-    switch = {a.get("hreflang"): a.get("href") for a in second.iter("a") if a.get("hreflang")}
+    switch = switcher_links(second)
     assert switch.get("fr") == "/fr/"
 
 
