@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from . import feeds, seo
-from .config import Settings, load_settings
+import jinja2
+
+from . import __version__, feeds, presence, seo
+from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
-from .readers import is_ignored, read_sources
-from .render import PageSpec, Renderer, alternates, plan_pages
+from .incremental import digest, page_digest, site_digest, template_digests, theme_inputs
+from .readers import ReadMemo, file_hash, is_ignored, read_sources
+from .render import PageSpec, Renderer, alternates, make_environment, plan_pages
 from .sitemodel import Site, build_site
 from .urls import output_file
-from .writer import StagedOutput, check_collisions
+from .writer import StagedOutput, UpdatedOutput, check_collisions
 
 
 @dataclass
@@ -26,42 +33,143 @@ class BuildResult:
     seconds: float
     output: Path
     warnings: list[str] = field(default_factory=list)
+    rendered: int = 0
+    """Pages rendered this time (the others were unchanged)."""
+    changed: list[str] = field(default_factory=list)
+    """Output files written or removed, relative to the output folder."""
 
 
 class StrictFailure(SitegenError):
     """--strict and there were warnings."""
 
 
+CACHE_FILE = Path(".sitegen-cache") / "build.pickle"
+
+
+class Builder:
+    """Builds one site again and again, re-rendering only what changed.
+
+    Keeps the parsed sources (with their rendered Markdown) and the digest of
+    every page between builds: in memory for `sitegen serve`, in
+    `.sitegen-cache/` between runs of `sitegen build`.
+    """
+
+    def __init__(self, root: Path, *, drafts: bool = False, future: bool = False, base_url: str | None = None,
+                 output: str | None = None, cache: bool = False):
+        self.root = root
+        self.options = dict(base_url=base_url, output=output, drafts=drafts, future=future)
+        self.cache_path = root / CACHE_FILE if cache else None
+        self.memo = ReadMemo()
+        self.page_digests: dict[str, str] = {}
+        self.output_key = ""
+        self._env: tuple[str, jinja2.Environment, dict[str, str]] | None = None
+        if self.cache_path is not None:
+            self._load_cache()
+
+    def build(self, *, strict: bool = False) -> BuildResult:
+        started = time.perf_counter()
+        settings = load_settings(self.root, **self.options)
+        settings_key = digest(__version__, file_hash(self.root / SETTINGS_FILE), settings.codes,
+                              [(l.name, l.locale) for l in settings.languages], settings.timezone,
+                              settings.base_url, settings.theme_dirs, settings.root.resolve())
+        if settings_key != self.memo.settings_key:
+            self.memo, self.page_digests = ReadMemo(settings_key), {}
+        site = build_site(settings, read_sources(settings, self.memo))
+        if strict and settings.warnings:
+            raise StrictFailure(f"{len(settings.warnings)} warning(s) and --strict is on:\n  "
+                                + "\n  ".join(settings.warnings))
+        pages, files, rendered, changed = self._write(site)
+        if self.cache_path is not None:
+            self._save_cache()
+        return BuildResult(pages, files, time.perf_counter() - started, settings.output, settings.warnings,
+                           rendered, changed)
+
+    def _environment(self, site: Site) -> tuple[jinja2.Environment, dict[str, str]]:
+        settings = site.settings
+        key = digest(settings.theme_dirs, settings.default_lang, settings.base_url)
+        if self._env is None or self._env[0] != key:
+            bytecode = None
+            if self.cache_path is not None:
+                bytecode = self.cache_path.parent / "templates"
+                bytecode.mkdir(parents=True, exist_ok=True)
+            self._env = (key, make_environment(site, bytecode), {})
+        return self._env[1], self._env[2]
+
+    def _write(self, site: Site) -> tuple[int, int, int, list[str]]:
+        settings = site.settings
+        specs = plan_pages(site)
+        extra = extra_outputs(site, specs)
+        copies = file_copies(site)
+        claims = [(output_file(s.url), s.source) for s in specs]
+        claims += [(path, source) for path, source, _ in extra]
+        claims += [(path, source) for path, source, _ in copies]
+        check_collisions(claims)
+
+        env, last_templates = self._environment(site)
+        templates = template_digests(env, {s.template for s in specs})
+        if templates != last_templates:
+            env.cache.clear() if env.cache is not None else None  # never trust file times alone
+            last_templates.clear()
+            last_templates.update(templates)
+        renderer = Renderer(site, env)
+        inputs = {**theme_inputs(settings.theme_dirs, settings.root), **self.memo.hashes,
+                  SETTINGS_FILE: file_hash(settings.root / SETTINGS_FILE)}
+        everywhere = site_digest(site, inputs)
+
+        output = settings.output
+        output_key = str(output.resolve())
+        incremental = bool(self.page_digests) and self.output_key == output_key and output.is_dir()
+        digests: dict[str, str] = {}
+        rendered = 0
+        writer = UpdatedOutput(output) if incremental else StagedOutput(output)
+        with writer as out:
+            for spec in specs:
+                relative = output_file(spec.url)
+                page_key = digests[spec.url] = page_digest(site, spec, everywhere, templates, inputs)
+                if incremental and self.page_digests.get(spec.url) == page_key and (output / relative).is_file():
+                    out.keep(relative)
+                    continue
+                out.write(relative, renderer.render(spec))
+                rendered += 1
+            for path, _, data in extra:
+                out.write(path, data() if callable(data) else data)
+            for path, _, source in copies:
+                out.copy(path, source)
+        self.page_digests, self.output_key = digests, output_key
+        return len(specs), len(specs) + len(extra) + len(copies), rendered, [*out.changed, *out.removed]
+
+    def _load_cache(self) -> None:
+        """A cache that is corrupt, from another sitegen or another Python is
+        ignored (and replaced after the build), never trusted."""
+        assert self.cache_path is not None
+        try:
+            data = self.cache_path.read_bytes()
+            checksum, payload = data[:32], data[32:]
+            if hashlib.blake2b(payload, digest_size=16).hexdigest().encode() != checksum:
+                return
+            state = pickle.loads(payload)
+            if state.get("version") != (__version__, sys.version):
+                return
+            self.memo, self.page_digests, self.output_key = state["memo"], state["pages"], state["output"]
+        except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
+            self.memo, self.page_digests, self.output_key = ReadMemo(), {}, ""
+
+    def _save_cache(self) -> None:
+        assert self.cache_path is not None
+        payload = pickle.dumps({"version": (__version__, sys.version), "memo": self.memo,
+                                "pages": self.page_digests, "output": self.output_key},
+                               protocol=pickle.HIGHEST_PROTOCOL)
+        checksum = hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.cache_path.with_suffix(".partial")
+        partial.write_bytes(checksum + payload)
+        os.replace(partial, self.cache_path)
+
+
 def build(root: Path, *, drafts: bool = False, future: bool = False, base_url: str | None = None,
-          output: str | None = None, strict: bool = False) -> BuildResult:
-    started = time.perf_counter()
-    settings = load_settings(root, base_url=base_url, output=output, drafts=drafts, future=future)
-    site = build_site(settings, read_sources(settings))
-    if strict and settings.warnings:
-        raise StrictFailure(f"{len(settings.warnings)} warning(s) and --strict is on:\n  "
-                            + "\n  ".join(settings.warnings))
-    pages, files = write_site(site)
-    return BuildResult(pages, files, time.perf_counter() - started, settings.output, settings.warnings)
-
-
-def write_site(site: Site) -> tuple[int, int]:
-    """Render every output into a staging folder, then swap it in."""
-    specs = plan_pages(site)
-    extra = extra_outputs(site, specs)
-    copies = file_copies(site)
-    claims = [(output_file(s.url), s.source) for s in specs]
-    claims += [(path, source) for path, source, _ in extra]
-    claims += [(path, source) for path, source, _ in copies]
-    check_collisions(claims)
-    renderer = Renderer(site)
-    with StagedOutput(site.settings.output) as out:
-        for spec in specs:
-            out.write(output_file(spec.url), renderer.render(spec))
-        for path, _, data in extra:
-            out.write(path, data() if callable(data) else data)
-        for path, _, source in copies:
-            out.copy(path, source)
-    return len(specs), len(specs) + len(extra) + len(copies)
+          output: str | None = None, strict: bool = False, cache: bool = True) -> BuildResult:
+    builder = Builder(root, drafts=drafts, future=future, base_url=base_url, output=output, cache=cache)
+    return builder.build(strict=strict)
 
 
 def lastmod(site: Site, spec: PageSpec) -> datetime | None:
@@ -72,7 +180,7 @@ def lastmod(site: Site, spec: PageSpec) -> datetime | None:
     if spec.kind == "page" or spec.kind in ("talk", "workshop", "expertise"):
         return item.updated
     posts = {"tag": lambda: item.posts, "series": lambda: item.posts}.get(spec.kind, lambda: site.listing[lang])()
-    if spec.kind == "services":
+    if spec.kind in ("services", "card"):
         return None
     return max((p.last_modified for p in posts), default=None)
 
@@ -103,6 +211,7 @@ def extra_outputs(site: Site, specs: list[PageSpec]) -> list[tuple[str, str, obj
     for old, new, source in site.aliases:
         outputs.append((output_file(old), f"{source} (alias {old})", redirect_page(site, new)))
     outputs += hosting_files(site)
+    outputs += presence.outputs(site)  # /contact.vcf and the generated social images
     return outputs
 
 

@@ -46,7 +46,25 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="fail when there are warnings")
     build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     build.add_argument("--check", action="store_true", help="audit the output afterwards (as sitegen check)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="ignore .sitegen-cache/ and render everything (a clean build)")
     build.set_defaults(run=run_build)
+
+    serve = commands.add_parser(
+        "serve", help="preview: build, serve on 127.0.0.1, rebuild on change and reload the browser",
+        description="Builds the site (drafts included: it is a preview) into .sitegen-cache/preview/, serves it "
+                    "on 127.0.0.1, watches site.yml, content/ and the theme, rebuilds only what changed and "
+                    "reloads the open browser tabs. Build errors show in the terminal and over the page.")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--no-drafts", dest="drafts", action="store_false",
+                       help="hide drafts (the preview shows them by default)")
+    serve.add_argument("--drafts", dest="drafts", action="store_true", default=True, help=argparse.SUPPRESS)
+    serve.add_argument("--future", action="store_true", help="include posts dated in the future")
+    serve.add_argument("--poll", action="store_true",
+                       help="poll for changes instead of file events (network mounts, some containers)")
+    serve.set_defaults(run=run_serve)
 
     check = commands.add_parser("check", help="audit the built site: links, hreflang, feeds, heads, JSON-LD")
     check.add_argument("--output", help="the built site to audit (default: the output folder of site.yml)")
@@ -89,14 +107,25 @@ def run_build(args: argparse.Namespace) -> int:
     from .build import build
 
     result = build(args.root, drafts=args.drafts, future=args.future, base_url=args.base_url,
-                   output=args.output, strict=args.strict)
+                   output=args.output, strict=args.strict, cache=not args.no_cache)
     if not args.quiet:
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+        reused = result.pages - result.rendered
         print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.1f} s "
-              f"into {display(result.output)}")
+              f"into {display(result.output)}" + (f"; {reused} unchanged pages reused" if reused else ""))
     if args.check:
         return audit_and_report(args.root, result.output, "text", args.strict, args.base_url)
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    if not (args.root / "site.yml").is_file():
+        raise UsageError(f"no site.yml in {args.root.resolve()}; run sitegen serve in a site folder "
+                         f"(or start one with sitegen init)")
+    serve(args.root, host=args.host, port=args.port, drafts=args.drafts, future=args.future, poll=args.poll)
     return 0
 
 

@@ -7,7 +7,10 @@ them all at once.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Callable
@@ -382,17 +385,56 @@ def _files(folder: Path, pattern: str) -> list[Path]:
     return sorted(p for p in folder.glob(pattern) if p.is_file() and not is_ignored(p.relative_to(folder)))
 
 
-def read_sources(settings: Settings) -> Sources:
+@dataclass
+class ReadMemo:
+    """Records of the last read, by file, with the hash of the bytes they came
+    from: an unchanged file is not parsed (nor its Markdown rendered) again.
+    Only valid for one set of settings (languages, time zone, …)."""
+
+    settings_key: str = ""
+    records: dict[Path, tuple[str, Any, list[str]]] = field(default_factory=dict)
+    """path → (content hash, record, warnings it gave)."""
+    hashes: dict[str, str] = field(default_factory=dict)
+    """source (as records name it) → content hash, from the last read."""
+
+
+def file_hash(path: Path) -> str:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
     """Read every source file; collect every file's error before failing."""
     content = settings.content_dir
     errors: list[SitegenError] = []
+    seen: dict[Path, tuple[str, Any, list[str]]] = {}
+    hashes: dict[str, str] = {}
 
-    def attempt(reader: Callable[..., Any], *args: Any) -> Any:
-        try:
-            return reader(settings, *args)
-        except SitegenError as exc:
-            errors.append(exc)
-            return None
+    def attempt(reader: Callable[..., Any], path: Path, *args: Any) -> Any:
+        digest = file_hash(path) if memo is not None else ""
+        known = memo.records.get(path) if memo is not None else None
+        if known is not None and known[0] == digest:
+            record, warnings = copy.copy(known[1]), known[2]
+            settings.warnings.extend(warnings)
+        else:
+            before = len(settings.warnings)
+            try:
+                record = reader(settings, path, *args)
+            except SitegenError as exc:
+                errors.append(exc)
+                return None
+            warnings = settings.warnings[before:]
+            # Relations (translations, series, …) are set on copies by the
+            # site model, so the memo keeps the record as read.
+            if memo is not None:
+                seen[path] = (digest, record, warnings)
+                record = copy.copy(record)
+        if memo is not None:
+            seen.setdefault(path, (digest, known[1] if known else record, warnings))
+            hashes[display_path(path, settings.root)] = digest
+        return record
 
     posts = [attempt(read_post, p) for p in _files(content / "posts", "*.md")]
     posts += [attempt(read_post, p) for p in _files(content / "posts", "*/index*.md")]
@@ -403,6 +445,8 @@ def read_sources(settings: Settings) -> Sources:
     profile = attempt(read_profile, content / "profile.yml")
     static = [StaticFile(p, "/" + p.relative_to(content / "static").as_posix())
               for p in _files(content / "static", "**/*")]
+    if memo is not None:
+        memo.records, memo.hashes = seen, hashes
     if errors:
         raise errors[0] if len(errors) == 1 else ContentErrors(errors)
     return Sources([p for p in posts if p], [p for p in pages if p], [s for s in services if s], profile, static)

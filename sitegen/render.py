@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import seo
+from . import presence, seo
 from .errors import TemplateError
 from .i18n import Strings, format_date, load_strings
 from .models import Page, Post
@@ -73,6 +73,7 @@ def plan_pages(site: Site) -> list[PageSpec]:
         for page in site.pages:
             if page.lang == lang:
                 add(page.url, "page", "page.html", page.source, page)
+        add(presence.card_url(site, lang), "card", "card.html", "the business card page")
         add(urls.not_found(lang), "404", "404.html", "the 404 page")
     return specs
 
@@ -95,24 +96,32 @@ def alternates(site: Site, spec: PageSpec) -> dict[str, str]:
     return {lang: urls.prefix(lang) + same_path for lang in codes}
 
 
+def make_environment(site: Site, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment of a site's theme chain (reusable across builds
+    of the same settings: it keeps compiled templates; `bytecode_dir` keeps
+    them between runs too)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d / "templates") for d in site.settings.theme_dirs]),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["isodate"] = isodate
+    env.filters["date"] = localized_date
+    env.globals["theme_url"] = site.urls.theme_static
+    return env
+
+
 class Renderer:
     """Renders pages of one site; holds the Jinja environment and per-language views."""
 
-    def __init__(self, site: Site):
+    def __init__(self, site: Site, env: jinja2.Environment | None = None):
         self.site = site
         settings = site.settings
-        template_dirs = [str(d / "templates") for d in settings.theme_dirs]
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(template_dirs),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        self.env.filters["isodate"] = isodate
-        self.env.filters["date"] = localized_date
-        self.env.globals["theme_url"] = site.urls.theme_static
+        self.env = env or make_environment(site)
         i18n_dirs = [d / "i18n" for d in settings.theme_dirs]
         self.strings: dict[str, Strings] = {
             lang: load_strings(i18n_dirs, lang, settings.default_lang, settings.root) for lang in settings.codes}
@@ -121,6 +130,7 @@ class Renderer:
         # Section addresses per language, so themes never rebuild the URL layout.
         self.links = {lang: {"home": urls.home(lang), "blog": urls.blog(lang), "archive": urls.archive(lang),
                              "tags": urls.tags(lang), "feed": urls.feed(lang),
+                             "card": presence.card_url(site, lang), "vcard": presence.VCARD_URL,
                              **{urls_kind: urls.services(kind, lang) for kind, urls_kind in
                                 (("talk", "talks"), ("workshop", "workshops"), ("expertise", "expertise"))}}
                       for lang in settings.codes}
@@ -204,6 +214,9 @@ class Renderer:
             page: Page = item
             content = {"title": page.title, "body": Markup(page.body), "meta": page.meta}
             return dict(content=content), page.title, page.summary or page.title, None, "website"
+        if kind == "card":
+            return (dict(card=presence.card_view(site, lang, t), profile=self.site_views[lang].profile),
+                    presence.card_heading(t), presence.card_description(site, lang, t), None, "profile")
         if kind == "404":
             return {}, t("not_found_title"), t("not_found_text"), None, "website"
         raise ValueError(f"unknown page kind {kind}")  # a bug, not a user mistake

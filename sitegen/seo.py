@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
+from . import presence
 from .i18n import Strings
 from .models import Post
 from .views import ServiceView
@@ -57,7 +58,9 @@ def page_title(site: "Site", spec: "PageSpec", heading: str) -> str:
         full = f"{site.profile.name} · {job}" if job else site.profile.name
         return full if len(full) <= TITLE_LIMIT else site.profile.name
     full = f"{heading} · {site_title}"
-    return full if len(full) <= TITLE_LIMIT or len(heading) > TITLE_LIMIT else heading
+    # Over the limit: drop the site name. A heading that is itself longer stays
+    # whole: cut words would be lost to search engines, which show ~60 anyway.
+    return full if len(full) <= TITLE_LIMIT else heading
 
 
 def describe_list(heading: str, posts: list[Post], lang: str, name: str, number: int = 1) -> str:
@@ -76,7 +79,9 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
     canonical = urls.absolute(spec.url)
     description = shorten(description or settings.tagline[lang] or heading, DESCRIPTION_LIMIT)
     title = page_title(site, spec, heading)
-    social_image = image or (urls.absolute(urls.resolve(site.profile.photo, "/")) if site.profile.photo else None)
+    # A page without its own image gets the generated 1200×630 card (presence.py).
+    generated = None if image else presence.social_image(site, spec, t)
+    social_image = image or (generated.url if generated else None)
     ordered = [code for code in settings.codes if code in alternates]
     alternate_links = [{"lang": code, "hreflang": code, "url": urls.absolute(alternates[code])} for code in ordered]
     x_default = None
@@ -89,18 +94,26 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
     og = [("og:type", og_type), ("og:title", heading), ("og:description", description), ("og:url", canonical),
           ("og:site_name", settings.title[lang]), ("og:locale", locale)]
     og += [("og:locale:alternate", settings.language(code).locale) for code in ordered if code != lang]
+    image_alt = generated.alt if generated else heading
     if social_image:
-        og += [("og:image", social_image), ("og:image:alt", heading)]
+        og.append(("og:image", social_image))
+        if generated:
+            og += [("og:image:type", generated.type), ("og:image:width", str(generated.width)),
+                   ("og:image:height", str(generated.height))]
+        og.append(("og:image:alt", image_alt))
+    if og_type == "profile":
+        first, last = presence.split_name(site.profile.name)
+        og += [("profile:first_name", first)] + ([("profile:last_name", last)] if last else [])
     if spec.kind == "post":
         post: Post = spec.item
         og += [("article:published_time", post.date.isoformat()),
                ("article:modified_time", post.last_modified.isoformat()),
                ("article:author", urls.absolute(urls.home(lang)))]
         og += [("article:tag", tag) for tag in post.tag_names]
-    twitter = [("twitter:card", "summary_large_image" if image else "summary"), ("twitter:title", heading),
+    twitter = [("twitter:card", "summary_large_image" if social_image else "summary"), ("twitter:title", heading),
                ("twitter:description", description)]
     if social_image:
-        twitter.append(("twitter:image", social_image))
+        twitter += [("twitter:image", social_image), ("twitter:image:alt", image_alt)]
     feeds = [{"title": t("feed_title", site=settings.title[lang]), "url": urls.feed(lang)}]
     if spec.kind == "tag":
         feeds.append({"title": t("tag_feed_title", site=settings.title[lang], tag=spec.item.name),
@@ -147,9 +160,15 @@ def person_node(site: "Site", lang: str) -> dict[str, Any]:
     return node
 
 
-def session_location(session: Any) -> dict[str, Any]:
+def session_start(session: Any) -> str:
+    """ISO 8601 with its offset when the session has a time; a plain date for
+    a whole-day session (midnight would be a made-up time)."""
+    return session.date.isoformat() if session.has_time else session.date.date().isoformat()
+
+
+def session_location(session: Any, page_url: str = "") -> dict[str, Any]:
     if session.online:
-        return {"@type": "VirtualLocation", "url": session.url or ""}
+        return {"@type": "VirtualLocation", "url": session.url or page_url}
     place: dict[str, Any] = {"@type": "Place", "name": session.event or session.city or ""}
     if session.city:
         place["address"] = {"@type": "PostalAddress", "addressLocality": session.city}
@@ -194,6 +213,16 @@ def jsonld_graph(site: "Site", spec: "PageSpec", t: Strings, heading: str, descr
         graph.extend(service_nodes(site, view, canonical, image))
         section = t("expertise_title") if view.kind == "expertise" else t(f"{view.kind}s_title")
         crumbs.append((section, urls.absolute(urls.services(view.kind, lang))))
+    elif spec.kind == "card":
+        # The card shows the person's contact details: a ContactPage about the Person.
+        graph[0] = person_node(site, lang)
+        graph.append({"@type": "ContactPage", "@id": canonical + "#page", "url": canonical, "name": heading,
+                      "inLanguage": lang, "mainEntity": {"@id": person_id(site)},
+                      "isPartOf": {"@id": urls.absolute("/") + "#website"}})
+    elif spec.kind == "tag":
+        crumbs.append((t("tags_title"), urls.absolute(urls.tags(lang))))
+    elif spec.kind in ("series", "archive") or (spec.kind == "blog" and spec.number > 1):
+        crumbs.append((t("blog_title"), urls.absolute(urls.blog(lang))))
     if spec.kind != "404":
         crumbs.append((heading, canonical))
         graph.append({"@type": "BreadcrumbList", "itemListElement": [
@@ -207,6 +236,8 @@ def service_nodes(site: "Site", view: ServiceView, canonical: str, image: str | 
                             "inLanguage": view.lang}
     if image:
         base["image"] = image
+    if view.audience:
+        base["audience"] = {"@type": "Audience", "audienceType": view.audience}
     if view.kind == "workshop":
         course = {"@type": "Course", "@id": canonical + "#course", **base,
                   "provider": {**person_ref(site)}}
@@ -214,9 +245,9 @@ def service_nodes(site: "Site", view: ServiceView, canonical: str, image: str | 
             course["teaches"] = view.outcomes
         instances = []
         for session in view.upcoming_sessions:
-            instance = {"@type": "CourseInstance", "startDate": session.date.isoformat(),
+            instance = {"@type": "CourseInstance", "startDate": session_start(session),
                         "courseMode": "online" if session.online else "onsite",
-                        "location": session_location(session), "instructor": provider}
+                        "location": session_location(session, canonical), "instructor": provider}
             if session.event:
                 instance["name"] = session.event
             instances.append(instance)
@@ -232,11 +263,11 @@ def service_nodes(site: "Site", view: ServiceView, canonical: str, image: str | 
             nodes.append({
                 "@type": "Event", "@id": f"{canonical}#event-{i + 1}",
                 "name": f"{view.title} ({session.event})" if session.event else view.title,
-                "description": view.summary, "startDate": session.date.isoformat(),
+                "description": view.summary, "startDate": session_start(session),
                 "eventStatus": "https://schema.org/EventScheduled",
                 "eventAttendanceMode": "https://schema.org/" + (
                     "OnlineEventAttendanceMode" if session.online else "OfflineEventAttendanceMode"),
-                "location": session_location(session), "performer": provider, "organizer": provider,
+                "location": session_location(session, canonical), "performer": provider, "organizer": provider,
                 "url": session.url or canonical, "inLanguage": view.lang,
                 **({"image": image} if image else {}),
             })

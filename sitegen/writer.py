@@ -34,6 +34,8 @@ class StagedOutput:
         self.output = output
         self.staging = output.with_name(f".{output.name}.building")
         self.previous = output.with_name(f".{output.name}.previous")
+        self.changed: list[str] = []
+        self.removed: list[str] = []
 
     def __enter__(self) -> "StagedOutput":
         for leftover in (self.staging, self.previous):
@@ -63,6 +65,92 @@ class StagedOutput:
 
     def write(self, relative: str, data: bytes) -> None:
         self.target(relative).write_bytes(data)
+        self.changed.append(relative)
 
     def copy(self, relative: str, source: Path) -> None:
-        shutil.copyfile(source, self.target(relative))
+        shutil.copy2(source, self.target(relative))
+        self.changed.append(relative)
+
+    def keep(self, relative: str) -> None:
+        raise AssertionError("a staged build writes every file")  # a bug, not a user mistake
+
+
+class UpdatedOutput:
+    """Updates an existing output folder in place, touching only what changed.
+
+    Changed files are first written to a staging folder; only when the whole
+    build succeeded are they moved in and the files no longer produced
+    removed. Files whose bytes did not change are not rewritten, so hosting
+    syncs and the preview see only real changes.
+    """
+
+    def __init__(self, output: Path):
+        self.output = output
+        self.staging = output.with_name(f".{output.name}.building")
+        self.produced: set[str] = set()
+        self.changed: list[str] = []
+        self.removed: list[str] = []
+
+    def __enter__(self) -> "UpdatedOutput":
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir(parents=True)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return
+        for relative in self.changed:
+            final = self.output / relative
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / relative, final)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.removed = self._remove_stale()
+
+    def _remove_stale(self) -> list[str]:
+        removed = []
+        for path in sorted(self.output.rglob("*"), reverse=True):  # children before their folder
+            relative = path.relative_to(self.output).as_posix()
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif relative not in self.produced:
+                path.unlink()
+                removed.append(relative)
+        return removed
+
+    def target(self, relative: str) -> Path:
+        path = (self.staging / relative).resolve()
+        if self.staging.resolve() not in path.parents:
+            raise SitegenError(f"refusing to write '{relative}' outside the output folder",
+                               hint="URLs, slugs and aliases may not contain '..'")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def keep(self, relative: str) -> None:
+        """An output known to be unchanged (not re-rendered)."""
+        self.produced.add(relative)
+
+    def write(self, relative: str, data: bytes) -> None:
+        self.produced.add(relative)
+        current = self.output / relative
+        try:
+            if current.stat().st_size == len(data) and current.read_bytes() == data:
+                return
+        except OSError:
+            pass
+        self.target(relative).write_bytes(data)
+        self.changed.append(relative)
+
+    def copy(self, relative: str, source: Path) -> None:
+        self.produced.add(relative)
+        current = self.output / relative
+        try:
+            mine, theirs = current.stat(), source.stat()
+            if mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns:
+                return
+        except OSError:
+            pass
+        shutil.copy2(source, self.target(relative))
+        self.changed.append(relative)

@@ -1,0 +1,88 @@
+// sitegen preview: reloads the page when a build that includes a change has
+// finished, swaps stylesheets without a reload, keeps the scroll position,
+// and shows build errors over the page. Injected by `sitegen serve` only.
+(() => {
+  "use strict";
+  const me = document.currentScript;
+  let seenBuild = Number(me && me.dataset.build || 0);
+  const scrollKey = "sitegen-scroll:" + location.pathname;
+  let source = null;
+
+  const saved = sessionStorage.getItem(scrollKey);
+  if (saved) {
+    sessionStorage.removeItem(scrollKey);
+    const [x, y] = JSON.parse(saved);
+    const restore = () => window.scrollTo(x, y);
+    if (document.readyState === "complete") restore();
+    else window.addEventListener("load", restore, { once: true });
+    restore();
+  }
+
+  function reload() {
+    sessionStorage.setItem(scrollKey, JSON.stringify([window.scrollX, window.scrollY]));
+    location.reload();
+  }
+
+  function swapStylesheets() {
+    const stamp = Date.now();
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const url = new URL(link.href);
+      url.searchParams.set("sitegen", stamp);
+      link.href = url.toString();
+    }
+  }
+
+  function showError(message) {
+    let box = document.getElementById("sitegen-error");
+    if (!message) {
+      if (box) box.remove();
+      return;
+    }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "sitegen-error";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(20,0,0,.88);" +
+        "color:#fff;font:15px/1.5 ui-monospace,monospace;padding:2rem;overflow:auto";
+      const title = document.createElement("strong");
+      title.textContent = "sitegen: the build failed; showing the last good build underneath.";
+      const text = document.createElement("pre");
+      text.style.cssText = "white-space:pre-wrap;margin-top:1rem";
+      box.append(title, text);
+      document.body.append(box);
+    }
+    box.querySelector("pre").textContent = message;
+  }
+
+  function handle(state, isBuild) {
+    showError(state.error);
+    if (state.error) return;
+    if (state.build !== seenBuild) {
+      const cssOnly = isBuild && state.css_only;
+      seenBuild = state.build;
+      if (cssOnly) swapStylesheets();
+      else reload();
+    }
+  }
+
+  function connect() {
+    if (source) return;
+    source = new EventSource("/__sitegen/events");
+    // On (re)connection the server tells the current build: a tab that was
+    // hidden while the site changed reloads when it is shown again.
+    source.addEventListener("state", (e) => handle(JSON.parse(e.data), false));
+    source.addEventListener("build", (e) => handle(JSON.parse(e.data), true));
+  }
+
+  function disconnect() {
+    if (source) {
+      source.close();
+      source = null;
+    }
+  }
+
+  // One connection per visible tab: browsers cap connections per host.
+  document.addEventListener("visibilitychange", () => (document.hidden ? disconnect() : connect()));
+  window.addEventListener("pagehide", disconnect);
+  if (!document.hidden) connect();
+})();
