@@ -19,6 +19,7 @@ from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
 from .incremental import digest, page_digest, site_digest, template_digests, theme_inputs
+from .parallel import ordered_map
 from .readers import ReadMemo, file_hash, is_ignored, read_sources
 from .render import PageSpec, Renderer, alternates, make_environment, plan_pages
 from .sitemodel import Site, build_site
@@ -120,17 +121,24 @@ class Builder:
         output_key = str(output.resolve())
         incremental = bool(self.page_digests) and self.output_key == output_key and output.is_dir()
         digests: dict[str, str] = {}
-        rendered = 0
         writer = UpdatedOutput(output) if incremental else StagedOutput(output)
         with writer as out:
+            to_render = []
             for spec in specs:
                 relative = output_file(spec.url)
                 page_key = digests[spec.url] = page_digest(site, spec, everywhere, templates, inputs)
                 if incremental and self.page_digests.get(spec.url) == page_key and (output / relative).is_file():
                     out.keep(relative)
-                    continue
-                out.write(relative, renderer.render(spec))
-                rendered += 1
+                else:
+                    to_render.append(spec)
+
+            def render_page(spec: PageSpec) -> bool:
+                # Written by the process that renders it: pages never pile up in memory.
+                return out.store(output_file(spec.url), renderer.render(spec))
+
+            for spec, changed in zip(to_render, ordered_map(render_page, to_render)):
+                out.note(output_file(spec.url), changed)
+            rendered = len(to_render)
             for path, _, data in extra:
                 out.write(path, data() if callable(data) else data)
             for path, _, source in copies:

@@ -59,6 +59,8 @@ class Settings:
     now: datetime
     """"Today": SOURCE_DATE_EPOCH when set, else the clock."""
     cname: str | None = None
+    post_social_images: bool = False
+    """Draw a social image per post (with its title), not only one per language."""
     """Custom domain for hosts that read a CNAME file (GitHub Pages)."""
     drafts: bool = False
     future: bool = False
@@ -81,7 +83,7 @@ class Settings:
 
 
 KNOWN_KEYS = {"title", "tagline", "base_url", "languages", "theme", "output",
-              "posts_per_page", "feed", "menu", "timezone", "cname"}
+              "posts_per_page", "feed", "menu", "timezone", "cname", "social_images"}
 
 
 def find_theme(root: Path, name: str) -> tuple[Path, ...]:
@@ -178,6 +180,11 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     feed = _feed(raw.get("feed", {}), problem)
     menu = _menu(raw.get("menu"), codes, problem, warn_for("menu"))
 
+    social_images = raw.get("social_images", "site")
+    if social_images not in ("site", "posts"):
+        problem("social_images", f"must be 'site' (one generated image per language) or 'posts' (one per post "
+                                 f"too, with its title), not {social_images!r}")
+
     cname = raw.get("cname")
     if cname is not None and (not isinstance(cname, str) or "/" in cname or not cname.strip()):
         problem("cname", f"must be a bare domain name such as jane.example, not {cname!r}")
@@ -212,6 +219,7 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
         timezone=tz,
         now=source_date(),
         cname=cname.strip() if isinstance(cname, str) else None,
+        post_social_images=social_images == "posts",
         drafts=drafts,
         future=future,
         warnings=warnings,

@@ -46,8 +46,26 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def render_markdown(text: str) -> str:
-    return _parser().render(text)
+# Screen readers would read the permalink "#" as part of every heading's
+# name, and the footnotes section and its "↩︎" links need names of their own.
+FOOTNOTE_NAMES = {"en": ("Notes", "Back to the text"), "fr": ("Notes", "Retour au texte"),
+                  "de": ("Anmerkungen", "Zurück zum Text"), "es": ("Notas", "Volver al texto")}
+_PERMALINK = re.compile(r'<a class="header-anchor" href="#([^"]*)">#</a>')
+_FOOTNOTES_OPEN = '<section class="footnotes">\n'
+_BACKREF = re.compile(r'<a href="(#fnref[^"]*)" class="footnote-backref">')
+
+
+def render_markdown(text: str, lang: str = "en") -> str:
+    html_text = _parser().render(text)
+    if 'class="header-anchor"' in html_text:
+        html_text = _PERMALINK.sub(r'<a class="header-anchor" href="#\1" aria-hidden="true" tabindex="-1">#</a>',
+                                   html_text)
+    if _FOOTNOTES_OPEN in html_text:
+        heading, back = FOOTNOTE_NAMES.get(lang.split("_")[0], FOOTNOTE_NAMES["en"])
+        html_text = html_text.replace(
+            _FOOTNOTES_OPEN, f'<section class="footnotes">\n<h2 class="visually-hidden">{heading}</h2>\n')
+        html_text = _BACKREF.sub(rf'<a href="\1" class="footnote-backref" aria-label="{back}">', html_text)
+    return html_text
 
 
 _TAG = re.compile(r"<[^>]+>")

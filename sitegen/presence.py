@@ -51,7 +51,7 @@ def card_url(site: "Site", lang: str) -> str:
 
 def social_url(site: "Site", spec: "PageSpec") -> str:
     """Site-relative URL of the generated image for a page without one."""
-    if spec.kind == "post":
+    if spec.kind == "post" and site.settings.post_social_images:
         return post_social_url(spec.item)
     return f"/social/{spec.lang}.png"
 
@@ -233,7 +233,7 @@ def social_image(site: "Site", spec: "PageSpec", t: Strings) -> SocialImage:
     """The generated image for a page that has no image of its own."""
     profile, lang = site.profile, spec.lang
     job = profile.job_title[lang] or ""
-    if spec.kind == "post":
+    if spec.kind == "post" and site.settings.post_social_images:
         alt = text(t, "social_post_image_alt", title=spec.item.title, name=profile.name)
     else:
         alt = text(t, "social_image_alt", name=profile.name, job=job) if job else profile.name
@@ -248,7 +248,8 @@ def outputs(site: "Site") -> list[tuple[str, str, object]]:
     for lang in site.settings.codes:
         files.append((f"social/{lang}.png", f"the social image ({lang})",
                       lambda lang=lang: drawer.default_image(lang)))
-    for post in site.posts:
+    # Opt-in: drawing thousands of images would dominate a cold build.
+    for post in site.posts if site.settings.post_social_images else ():
         if not post.image:
             files.append((post_social_url(post).lstrip("/"), f"{post.source} (social image)",
                           lambda post=post: drawer.post_image(post)))
@@ -444,7 +445,7 @@ def draw_lines(draw: Any, x: int, y: int, lines: list[str], size: int, fill: tup
 
 def png(image: "Image.Image") -> bytes:
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="PNG", optimize=False, compress_level=9)
+    image.convert("RGB").save(buffer, format="PNG", optimize=False, compress_level=6)
     return buffer.getvalue()
 
 

@@ -22,6 +22,7 @@ from .errors import ContentError, SitegenError
 from .i18n import is_localized, localize
 from .markdown import count_words, first_paragraph, render_markdown
 from .models import Notice, Page, Post, Profile, Service, Session, Sources, StaticFile
+from .parallel import ordered_map
 from .yamlio import parse_yaml, path_line, read_text
 
 SERVICE_KINDS = {"talks": "talk", "workshops": "workshop", "expertise": "expertise"}
@@ -231,7 +232,7 @@ def read_post(settings: Settings, path: Path) -> Post:
     if image is not None and not isinstance(image, str):
         raise ctx.error("image must be a file path or URL", "image")
 
-    body = render_markdown(body_md)
+    body = render_markdown(body_md, lang)
     return Post(
         source=display, name=name, lang=lang, title=str(raw["title"]).strip(),
         date=published, updated=updated, tag_names=string_list(ctx, raw, "tags"),
@@ -250,7 +251,7 @@ def read_page(settings: Settings, path: Path) -> Page:
     display = display_path(path, settings.root)
     name, lang = split_name(path, settings, display)
     ctx, raw, body_md, lang = read_markdown_file(settings, path, name, lang)
-    body = render_markdown(body_md)
+    body = render_markdown(body_md, lang)
     summary = raw.get("summary")
     updated = ctx.date(raw["updated"], ("updated",)) if raw.get("updated") else None
     return Page(
@@ -282,7 +283,7 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
     ctx, raw = read_yaml_file(settings, path)
     title = ctx.localized(raw, "title", required=True)
     body_md = ctx.localized(raw, "body") or {c: "" for c in settings.codes}
-    body = {code: render_markdown(text) for code, text in body_md.items()}
+    body = {code: render_markdown(text, code) for code, text in body_md.items()}
     summary = ctx.localized(raw, "summary") or {c: first_paragraph(body[c]) for c in settings.codes}
     weight = raw.get("weight", 0)
     if not isinstance(weight, int) or isinstance(weight, bool):
@@ -361,7 +362,7 @@ def read_profile(settings: Settings, path: Path) -> Profile:
         name=str(raw["name"]), photo=raw.get("photo"),
         photo_alt=ctx.localized(raw, "photo_alt") or {c: str(raw["name"]) for c in settings.codes},
         job_title=ctx.localized(raw, "job_title") or empty, headline=ctx.localized(raw, "headline") or empty,
-        bio={c: render_markdown(t) for c, t in bio.items()},
+        bio={c: render_markdown(t, c) for c, t in bio.items()},
         location=str(raw["location"]) if raw.get("location") else None,
         email=str(raw["email"]) if raw.get("email") else None,
         links=tuple((str(l.get("name") or l["url"]), str(l["url"])) for l in links),
@@ -406,47 +407,64 @@ def file_hash(path: Path) -> str:
 
 
 def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
-    """Read every source file; collect every file's error before failing."""
+    """Read every source file; collect every file's error before failing.
+
+    Files unchanged since the memo's read are not parsed again; the others
+    are parsed in parallel when there are many (their Markdown is most of a
+    cold build's time)."""
     content = settings.content_dir
+    tasks: list[tuple[str, Callable[..., Any], Path, tuple]] = []
+
+    def add(group: str, reader: Callable[..., Any], path: Path, *args: Any) -> None:
+        tasks.append((group, reader, path, args))
+
+    for path in _files(content / "posts", "*.md") + _files(content / "posts", "*/index*.md"):
+        add("posts", read_post, path)
+    for path in _files(content / "pages", "*.md"):
+        add("pages", read_page, path)
+    for folder, kind in SERVICE_KINDS.items():
+        for path in _files(content / folder, "*.yml") + _files(content / folder, "*.yaml"):
+            add("services", read_service, path, kind)
+    add("profile", read_profile, content / "profile.yml")
+
+    digests = [file_hash(path) if memo is not None else "" for _, _, path, _ in tasks]
+    known = [memo.records.get(path) if memo is not None else None for _, _, path, _ in tasks]
+    stale = [i for i, entry in enumerate(known) if entry is None or entry[0] != digests[i]]
+
+    def parse(index: int) -> tuple[Any, list[str], SitegenError | None]:
+        _, reader, path, args = tasks[index]
+        before = len(settings.warnings)
+        try:
+            record = reader(settings, path, *args)
+        except SitegenError as exc:
+            return None, [], exc
+        return record, settings.warnings[before:], None
+
+    parsed = dict(zip(stale, ordered_map(parse, stale)))
     errors: list[SitegenError] = []
     seen: dict[Path, tuple[str, Any, list[str]]] = {}
     hashes: dict[str, str] = {}
-
-    def attempt(reader: Callable[..., Any], path: Path, *args: Any) -> Any:
-        digest = file_hash(path) if memo is not None else ""
-        known = memo.records.get(path) if memo is not None else None
-        if known is not None and known[0] == digest:
-            record, warnings = copy.copy(known[1]), known[2]
-            settings.warnings.extend(warnings)
+    groups: dict[str, list[Any]] = {"posts": [], "pages": [], "services": [], "profile": []}
+    for index, (group, _, path, _) in enumerate(tasks):
+        if index in parsed:
+            record, warnings, error = parsed[index]
+            if error is not None:
+                errors.append(error)
+                continue
         else:
-            before = len(settings.warnings)
-            try:
-                record = reader(settings, path, *args)
-            except SitegenError as exc:
-                errors.append(exc)
-                return None
-            warnings = settings.warnings[before:]
-            # Relations (translations, series, …) are set on copies by the
-            # site model, so the memo keeps the record as read.
-            if memo is not None:
-                seen[path] = (digest, record, warnings)
-                record = copy.copy(record)
-        if memo is not None:
-            seen.setdefault(path, (digest, known[1] if known else record, warnings))
-            hashes[display_path(path, settings.root)] = digest
-        return record
-
-    posts = [attempt(read_post, p) for p in _files(content / "posts", "*.md")]
-    posts += [attempt(read_post, p) for p in _files(content / "posts", "*/index*.md")]
-    pages = [attempt(read_page, p) for p in _files(content / "pages", "*.md")]
-    services = [attempt(read_service, p, kind)
-                for folder, kind in SERVICE_KINDS.items()
-                for p in _files(content / folder, "*.yml") + _files(content / folder, "*.yaml")]
-    profile = attempt(read_profile, content / "profile.yml")
+            record, warnings = known[index][1], known[index][2]  # type: ignore[index]
+        settings.warnings.extend(warnings)
+        seen[path] = (digests[index], record, warnings)
+        hashes[display_path(path, settings.root)] = digests[index]
+        # Relations (translations, series, …) are set on copies by the site
+        # model, so the memo keeps each record as it was read.
+        groups[group].append(copy.copy(record) if memo is not None else record)
     static = [StaticFile(p, "/" + p.relative_to(content / "static").as_posix())
               for p in _files(content / "static", "**/*")]
     if memo is not None:
         memo.records, memo.hashes = seen, hashes
     if errors:
         raise errors[0] if len(errors) == 1 else ContentErrors(errors)
-    return Sources([p for p in posts if p], [p for p in pages if p], [s for s in services if s], profile, static)
+    posts, pages, services = groups["posts"], groups["pages"], groups["services"]
+    profile = groups["profile"][0]
+    return Sources(posts, pages, services, profile, static)

@@ -64,7 +64,14 @@ class StagedOutput:
         return path
 
     def write(self, relative: str, data: bytes) -> None:
+        self.note(relative, self.store(relative, data))
+
+    def store(self, relative: str, data: bytes) -> bool:
+        """Write one file (safe in a worker process); whether it changed."""
         self.target(relative).write_bytes(data)
+        return True
+
+    def note(self, relative: str, changed: bool) -> None:
         self.changed.append(relative)
 
     def copy(self, relative: str, source: Path) -> None:
@@ -133,15 +140,23 @@ class UpdatedOutput:
         self.produced.add(relative)
 
     def write(self, relative: str, data: bytes) -> None:
-        self.produced.add(relative)
+        self.note(relative, self.store(relative, data))
+
+    def store(self, relative: str, data: bytes) -> bool:
+        """Stage one file if its bytes changed (safe in a worker process)."""
         current = self.output / relative
         try:
             if current.stat().st_size == len(data) and current.read_bytes() == data:
-                return
+                return False
         except OSError:
             pass
         self.target(relative).write_bytes(data)
-        self.changed.append(relative)
+        return True
+
+    def note(self, relative: str, changed: bool) -> None:
+        self.produced.add(relative)
+        if changed:
+            self.changed.append(relative)
 
     def copy(self, relative: str, source: Path) -> None:
         self.produced.add(relative)

@@ -149,7 +149,7 @@ OPERATIONS = [op_add, op_translate, op_delete, op_edit_body, op_retitle, op_reta
               op_edit_service, op_edit_profile, op_override_template, op_edit_static, op_page]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), steps=st.lists(st.sampled_from(OPERATIONS), min_size=1, max_size=5))
 def test_incremental_rebuilds_equal_full_builds(monkeypatch, data, steps):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)

@@ -290,7 +290,20 @@ def test_pages_without_an_image_get_the_language_social_image(out, lang, url):
     assert png_size((out / "social" / f"{lang}.png").read_bytes()) == ("PNG", (1200, 630))
 
 
-def test_posts_without_an_image_get_their_own_social_image(out):
+def per_post_images(site: Path) -> Path:
+    settings = site / "site.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "social_images: posts\n", encoding="utf-8")
+    return site
+
+
+def test_posts_use_the_language_social_image_by_default(out):
+    assert head(out, "/posts/second/")["metas"]["og:image"] == BASE + "/social/en.png"
+    assert not (out / "social/en/posts").exists()
+
+
+def test_posts_without_an_image_get_their_own_social_image(mini_site: Path):
+    assert run_sitegen("build", cwd=per_post_images(mini_site)).returncode == 0
+    out = mini_site / "public"
     metas = head(out, "/posts/second/")["metas"]
     assert metas["og:image"] == BASE + "/social/en/posts/second.png"
     assert "Second part" in metas["og:image:alt"]
@@ -327,7 +340,7 @@ def test_social_images_are_drawn_the_same_every_time_and_cached(mini_site: Path)
 
 
 def test_a_changed_title_draws_a_new_image(mini_site: Path):
-    assert run_sitegen("build", cwd=mini_site).returncode == 0
+    assert run_sitegen("build", cwd=per_post_images(mini_site)).returncode == 0
     out = mini_site / "public"
     old = (out / "social/en/posts/second.png").read_bytes()
     default = (out / "social/en.png").read_bytes()
