@@ -27,6 +27,16 @@ def check_collisions(claims: list[tuple[str, str]]) -> None:
         owners[path] = source
 
 
+def staged_path(staging: Path, relative: str) -> Path:
+    """Where an output file goes in the staging folder; never outside it."""
+    path = (staging / relative).resolve()
+    if staging.resolve() not in path.parents:
+        raise SitegenError(f"refusing to write '{relative}' outside the output folder",
+                           hint="URLs, slugs and aliases may not contain '..'")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 class StagedOutput:
     """Collects a build in `<output>.building/` and swaps it in on success."""
 
@@ -56,12 +66,7 @@ class StagedOutput:
             os.replace(self.staging, self.output)
 
     def target(self, relative: str) -> Path:
-        path = (self.staging / relative).resolve()
-        if self.staging.resolve() not in path.parents:
-            raise SitegenError(f"refusing to write '{relative}' outside the output folder",
-                               hint="URLs, slugs and aliases may not contain '..'")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
+        return staged_path(self.staging, relative)
 
     def write(self, relative: str, data: bytes) -> None:
         self.note(relative, self.store(relative, data))
@@ -128,12 +133,7 @@ class UpdatedOutput:
         return removed
 
     def target(self, relative: str) -> Path:
-        path = (self.staging / relative).resolve()
-        if self.staging.resolve() not in path.parents:
-            raise SitegenError(f"refusing to write '{relative}' outside the output folder",
-                               hint="URLs, slugs and aliases may not contain '..'")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
+        return staged_path(self.staging, relative)
 
     def keep(self, relative: str) -> None:
         """An output known to be unchanged (not re-rendered)."""
