@@ -147,3 +147,23 @@ def test_sitemap_urls_all_resolve_and_robots_names_it(built):
         assert url.startswith(base + "/")
         assert target_file(out, urlsplit(url).path).is_file(), url
     assert f"Sitemap: {base}/sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def test_sitemap_alternates_are_the_same_as_each_pages_hreflang(built):
+    """Search engines read hreflang from both places: they must agree, page by page."""
+    import xml.etree.ElementTree as ET
+
+    out, base = built
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    entries = ET.parse(out / "sitemap.xml").getroot().findall("s:url", ns)
+    assert entries
+    translated = 0
+    for entry in entries:
+        url = entry.findtext("s:loc", namespaces=ns)
+        in_sitemap = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", ns)}
+        in_head = head_info(parse_html(target_file(out, urlsplit(url).path)))["hreflang"]
+        assert in_sitemap == in_head, url
+        if len(in_head) > 2:  # itself, a translation and x-default
+            translated += 1
+            assert url in in_head.values() and "x-default" in in_head
+    assert translated > 5
