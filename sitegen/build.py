@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -56,8 +57,11 @@ class Builder:
     """
 
     def __init__(self, root: Path, *, drafts: bool = False, future: bool = False, base_url: str | None = None,
-                 output: str | None = None, cache: bool = False):
+                 output: str | None = None, cache: bool = False,
+                 progress: Callable[[str, int, int], None] | None = None):
         self.root = root
+        self.progress = progress
+        """`progress(stage, done, total)` for a progress bar on long builds."""
         self.options = dict(base_url=base_url, output=output, drafts=drafts, future=future)
         self.cache_path = root / CACHE_FILE if cache else None
         self.memo = ReadMemo()
@@ -136,7 +140,8 @@ class Builder:
                 # Written by the process that renders it: pages never pile up in memory.
                 return out.store(output_file(spec.url), renderer.render(spec))
 
-            for spec, changed in zip(to_render, ordered_map(render_page, to_render)):
+            report = (lambda done, total: self.progress("rendering pages", done, total)) if self.progress else None
+            for spec, changed in zip(to_render, ordered_map(render_page, to_render, progress=report)):
                 out.note(output_file(spec.url), changed)
             rendered = len(to_render)
             for path, _, data in extra:
@@ -175,8 +180,10 @@ class Builder:
 
 
 def build(root: Path, *, drafts: bool = False, future: bool = False, base_url: str | None = None,
-          output: str | None = None, strict: bool = False, cache: bool = True) -> BuildResult:
-    builder = Builder(root, drafts=drafts, future=future, base_url=base_url, output=output, cache=cache)
+          output: str | None = None, strict: bool = False, cache: bool = True,
+          progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+    builder = Builder(root, drafts=drafts, future=future, base_url=base_url, output=output, cache=cache,
+                      progress=progress)
     return builder.build(strict=strict)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -106,8 +107,14 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
 def run_build(args: argparse.Namespace) -> int:
     from .build import build
 
-    result = build(args.root, drafts=args.drafts, future=args.future, base_url=args.base_url,
-                   output=args.output, strict=args.strict, cache=not args.no_cache)
+    bar = ProgressBar() if sys.stderr.isatty() and not args.quiet else None
+    try:
+        result = build(args.root, drafts=args.drafts, future=args.future, base_url=args.base_url,
+                       output=args.output, strict=args.strict, cache=not args.no_cache,
+                       progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.clear()
     if not args.quiet:
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -117,6 +124,34 @@ def run_build(args: argparse.Namespace) -> int:
     if args.check:
         return audit_and_report(args.root, result.output, "text", args.strict, args.base_url)
     return 0
+
+
+class ProgressBar:
+    """A one-line bar on a terminal for long builds; logs stay plain lines
+    when the output is a file or a CI log."""
+
+    DELAY = 1.0  # short builds show no bar at all
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+        self.last = 0.0
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.started < self.DELAY or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def run_serve(args: argparse.Namespace) -> int:

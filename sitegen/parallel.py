@@ -32,16 +32,27 @@ def _run(item: Any) -> Any:
     return _task(item)
 
 
-def ordered_map(task: Callable[[Any], Any], items: Sequence[Any], min_items: int = MIN_ITEMS) -> list[Any]:
-    """`[task(i) for i in items]`, in forked processes when it pays off."""
+def ordered_map(task: Callable[[Any], Any], items: Sequence[Any], min_items: int = MIN_ITEMS,
+                progress: Callable[[int, int], None] | None = None) -> list[Any]:
+    """`[task(i) for i in items]`, in forked processes when it pays off.
+    `progress(done, total)` is called as results arrive."""
     global _task
+    report = progress or (lambda done, total: None)
     workers = min(worker_count(), max(1, len(items) // (min_items // 2 or 1)))
     if workers < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
-        return [task(item) for item in items]
+        results = []
+        for item in items:
+            results.append(task(item))
+            report(len(results), len(items))
+        return results
     _task = task
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             # Chunks large enough to amortise the hand-over, small enough to balance.
-            return pool.map(_run, items, chunksize=max(1, len(items) // (workers * 8)))
+            results = []
+            for result in pool.imap(_run, items, chunksize=max(1, len(items) // (workers * 8))):
+                results.append(result)
+                report(len(results), len(items))
+            return results
     finally:
         _task = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from conftest import run_sitegen
@@ -30,6 +31,38 @@ def test_build_prints_a_summary_line(mini_site: Path):
     result = run_sitegen("build", cwd=mini_site)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("built ") and " pages " in result.stdout and " s " in result.stdout
+    # Not a terminal (a CI log): plain lines, no progress bar.
+    assert "\r" not in result.stdout + result.stderr and result.stderr == ""
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_a_terminal_gets_a_progress_bar_on_long_builds(tmp_path: Path):
+    import pty
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from corpus import generate
+
+    site = generate(tmp_path / "big", 500)  # long enough to pass the bar's one-second delay
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--no-cache"], cwd=site,
+                               stdin=secondary, stdout=secondary, stderr=secondary,
+                               env={**os.environ, "SITEGEN_JOBS": "1"})
+    os.close(secondary)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    assert process.wait(timeout=300) == 0
+    text = output.decode(errors="replace")
+    assert "rendering pages [" in text and "\r" in text
+    assert "built " in text
 
 
 def test_drafts_and_scheduled_posts_are_left_out_unless_asked(mini_site: Path):
