@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -115,5 +116,10 @@ DATE_FORMATS = {"short", "medium", "long", "full"}
 
 def format_date(value: date | datetime, locale: str, pattern: str = "long") -> str:
     """`22 novembre 2026`: a date in the reader's locale (Babel)."""
-    day = value.date() if isinstance(value, datetime) else value
+    return _format_day(value.date() if isinstance(value, datetime) else value, locale, pattern)
+
+
+@lru_cache(maxsize=65536)
+def _format_day(day: date, locale: str, pattern: str) -> str:
+    # A post's date appears in every list that shows it: format it once.
     return babel_format_date(day, format=pattern, locale=locale)

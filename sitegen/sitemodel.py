@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from slugify import slugify
@@ -19,6 +20,12 @@ from .models import Notice, Page, Post, Profile, SeriesNav, Service, Sources, St
 from .urls import Urls, alias_url
 
 SIMILAR_COUNT = 3
+
+
+@lru_cache(maxsize=None)
+def tag_slug(name: str) -> str:
+    """`écoles` → `ecoles`; the same few tags come back on every post."""
+    return slugify(name)
 
 
 @dataclass(eq=False)
@@ -87,8 +94,8 @@ def build_site(settings: Settings, sources: Sources) -> Site:
     _link_translations(pages, "page")
     for post in posts:
         post.url = urls.post(post.slug, post.lang)
-        post.tags = tuple(TagLink(name, slugify(name), urls.tag(slugify(name), post.lang),
-                                  urls.tag_feed(slugify(name), post.lang)) for name in post.tag_names)
+        post.tags = tuple(TagLink(name, tag_slug(name), urls.tag(tag_slug(name), post.lang),
+                                  urls.tag_feed(tag_slug(name), post.lang)) for name in post.tag_names)
         if post.image_source:
             post.image = urls.absolute(urls.resolve(post.image_source, post.url))
     for page in pages:
@@ -136,7 +143,7 @@ def _tags(listing: list[Post], urls: Urls) -> dict[str, TagEntry]:
     entries: dict[str, TagEntry] = {}
     for post in listing:
         for name in post.tag_names:
-            slug = slugify(name)
+            slug = tag_slug(name)
             entry = entries.setdefault(slug, TagEntry(name, slug, []))
             entry.posts.append(post)
     return dict(sorted(entries.items()))
@@ -146,7 +153,7 @@ def _series(posts: list[Post], listing: list[Post], lang: str, urls: Urls) -> di
     entries: dict[str, SeriesEntry] = {}
     for post in sorted(listing, key=lambda p: (p.date, p.source)):
         if post.series_name:
-            slug = slugify(post.series_name)
+            slug = tag_slug(post.series_name)
             entries.setdefault(slug, SeriesEntry(post.series_name, slug, [])).posts.append(post)
     # Navigation links a post to its neighbours in its own language.
     for entry in entries.values():

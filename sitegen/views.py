@@ -12,9 +12,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
-from slugify import slugify
 
 from .models import Notice, Post, Service, Session, TagLink
+from .sitemodel import tag_slug
 
 if TYPE_CHECKING:
     from .sitemodel import Site
@@ -67,7 +67,7 @@ class ServiceView:
     @cached_property
     def tags(self) -> list[TagLink]:
         urls = self._site.urls
-        return [TagLink(n, slugify(n), urls.tag(slugify(n), self.lang), urls.tag_feed(slugify(n), self.lang))
+        return [TagLink(n, tag_slug(n), urls.tag(tag_slug(n), self.lang), urls.tag_feed(tag_slug(n), self.lang))
                 for n in self.record.tags]
 
     @cached_property
