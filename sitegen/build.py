@@ -19,7 +19,7 @@ from . import __version__, feeds, presence, seo
 from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
-from .incremental import digest, page_digest, site_digest, template_digests, theme_inputs
+from .incremental import Inputs, digest, page_digest, site_digest, template_digests, theme_inputs
 from .parallel import ordered_map
 from .readers import ReadMemo, file_hash, is_ignored, read_sources
 from .render import PageSpec, Renderer, alternates, make_environment, plan_pages
@@ -67,6 +67,8 @@ class Builder:
         self.memo = ReadMemo()
         self.page_digests: dict[str, str] = {}
         self.output_key = ""
+        self.produced: set[str] | None = None
+        """Every file the last build wrote or kept, relative to the output folder."""
         self._env: tuple[str, jinja2.Environment, dict[str, str]] | None = None
         if self.cache_path is not None:
             self._load_cache()
@@ -120,17 +122,18 @@ class Builder:
         inputs = {**theme_inputs(settings.theme_dirs, settings.root), **self.memo.hashes,
                   SETTINGS_FILE: file_hash(settings.root / SETTINGS_FILE)}
         everywhere = site_digest(site, inputs)
+        shown = Inputs(inputs)
 
         output = settings.output
         output_key = str(output.resolve())
         incremental = bool(self.page_digests) and self.output_key == output_key and output.is_dir()
         digests: dict[str, str] = {}
-        writer = UpdatedOutput(output) if incremental else StagedOutput(output)
+        writer = UpdatedOutput(output, self.produced) if incremental else StagedOutput(output)
         with writer as out:
             to_render = []
             for spec in specs:
                 relative = output_file(spec.url)
-                page_key = digests[spec.url] = page_digest(site, spec, everywhere, templates, inputs)
+                page_key = digests[spec.url] = page_digest(site, spec, everywhere, templates, shown)
                 if incremental and self.page_digests.get(spec.url) == page_key and (output / relative).is_file():
                     out.keep(relative)
                 else:
@@ -149,6 +152,7 @@ class Builder:
             for path, _, source in copies:
                 out.copy(path, source)
         self.page_digests, self.output_key = digests, output_key
+        self.produced = {output_file(s.url) for s in specs} | {p for p, _, _ in extra} | {p for p, _, _ in copies}
         return len(specs), len(specs) + len(extra) + len(copies), rendered, [*out.changed, *out.removed]
 
     def _load_cache(self) -> None:
@@ -164,13 +168,15 @@ class Builder:
             if state.get("version") != (__version__, sys.version):
                 return
             self.memo, self.page_digests, self.output_key = state["memo"], state["pages"], state["output"]
+            self.produced = state["produced"]
         except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
-            self.memo, self.page_digests, self.output_key = ReadMemo(), {}, ""
+            self.memo, self.page_digests, self.output_key, self.produced = ReadMemo(), {}, "", None
 
     def _save_cache(self) -> None:
         assert self.cache_path is not None
         payload = pickle.dumps({"version": (__version__, sys.version), "memo": self.memo,
-                                "pages": self.page_digests, "output": self.output_key},
+                                "pages": self.page_digests, "output": self.output_key,
+                                "produced": self.produced},
                                protocol=pickle.HIGHEST_PROTOCOL)
         checksum = hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
@@ -187,16 +193,23 @@ def build(root: Path, *, drafts: bool = False, future: bool = False, base_url: s
     return builder.build(strict=strict)
 
 
-def lastmod(site: Site, spec: PageSpec) -> datetime | None:
-    """Real modification dates from content, never from the clock or file times."""
+def lastmod(site: Site, spec: PageSpec, newest: dict[str, datetime | None]) -> datetime | None:
+    """Real modification dates from content, never from the clock or file times.
+    `newest`: per language, the latest change among the posts it lists."""
     item, lang = spec.item, spec.lang
     if spec.kind == "post":
         return item.last_modified
     if spec.kind == "page" or spec.kind in ("talk", "workshop", "expertise"):
         return item.updated
-    posts = {"tag": lambda: item.posts, "series": lambda: item.posts}.get(spec.kind, lambda: site.listing[lang])()
     if spec.kind in ("services", "card"):
         return None
+    if spec.kind in ("tag", "series"):
+        posts = item.posts
+    elif spec.kind == "blog":
+        per_page = site.settings.posts_per_page
+        posts = site.listing[lang][(spec.number - 1) * per_page: spec.number * per_page]
+    else:
+        return newest[lang]
     return max((p.last_modified for p in posts), default=None)
 
 
@@ -220,7 +233,8 @@ def extra_outputs(site: Site, specs: list[PageSpec]) -> list[tuple[str, str, obj
                                 site, lang, entry.posts, t("tag_feed_title", site=title, tag=entry.name),
                                 urls.tag_feed(entry.slug, lang), urls.tag(entry.slug, lang),
                                 t("tag_title", tag=entry.name))))
-    indexable = [(s.url, alternates(site, s), lastmod(site, s)) for s in specs if s.kind != "404"]
+    newest = {lang: max((p.last_modified for p in site.listing[lang]), default=None) for lang in settings.codes}
+    indexable = [(s.url, alternates(site, s), lastmod(site, s, newest)) for s in specs if s.kind != "404"]
     outputs.append(("sitemap.xml", "the sitemap", lambda: seo.sitemap(site, indexable)))
     outputs.append(("robots.txt", "robots.txt", seo.robots(site)))
     for old, new, source in site.aliases:

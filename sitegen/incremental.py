@@ -82,44 +82,65 @@ def referenced_templates(source: str) -> set[str] | None:
     return found
 
 
-def sources_of(items: Iterable[Any]) -> list[str]:
-    return [item.source for item in items]
+class Inputs:
+    """Tokens naming what a page shows: a source's whole content (its own
+    page), or only what lists show of a post (title, summary, date, tags…),
+    so editing a post's body re-renders its page but not every list."""
+
+    def __init__(self, hashes: dict[str, str]):
+        self.hashes = hashes
+        self._listed: dict[int, str] = {}
+
+    def whole(self, items: Iterable[Any]) -> list[str]:
+        return [f"{item.source}={self.hashes.get(item.source, '')}" for item in items]
+
+    def listed(self, posts: Iterable[Post]) -> list[str]:
+        tokens = []
+        for post in posts:
+            key = self._listed.get(id(post))
+            if key is None:
+                key = self._listed[id(post)] = digest(
+                    post.source, post.url, post.lang, post.title, post.date, post.updated, post.summary,
+                    sorted(post.abstract.items()), post.tag_names, post.reading_minutes, post.image, post.series_name,
+                    post.original, post.draft, [t.url for t in post.translations])
+            tokens.append(key)
+        return tokens
 
 
-def post_dependencies(post: Post) -> list[str]:
-    """A post page shows its translations (switcher, hreflang), its series
-    neighbours and list, and its similar posts."""
-    deps = [post.source, *sources_of(post.translations), *sources_of(post.similar)]
+def post_dependencies(post: Post, inputs: Inputs) -> list[str]:
+    """A post page shows itself, its translations (switcher, hreflang), its
+    series neighbours and list, and its similar posts."""
+    deps = [*inputs.whole([post]), *inputs.listed(post.translations), *inputs.listed(post.similar)]
     if post.series:
-        deps += ["series", *sources_of(post.series.posts)]
+        deps += ["series", *inputs.listed(post.series.posts)]
     return deps
 
 
-def page_dependencies(site: Site, spec: PageSpec) -> list[str]:
-    """The sources whose content a page shows, in the order it shows them."""
+def page_dependencies(site: Site, spec: PageSpec, inputs: Inputs) -> list[str]:
+    """What a page shows, in the order it shows it."""
     kind, lang, item = spec.kind, spec.lang, spec.item
     listing = site.listing[lang]
     if kind == "post":
-        return post_dependencies(item)
+        return post_dependencies(item, inputs)
     if kind == "page":
-        return [item.source, *sources_of(item.translations)]
+        return [*inputs.whole([item]), *(f"{t.lang}:{t.url}:{t.title}" for t in item.translations)]
     if kind == "blog":
         # hreflang links a page N to page N of languages that have that many.
         pages = [f"{code}:{blog_page_count(site, code)}" for code in site.settings.codes]
         per_page = site.settings.posts_per_page
-        return [*pages, *sources_of(listing[(spec.number - 1) * per_page: spec.number * per_page])]
+        return [*pages, *inputs.listed(listing[(spec.number - 1) * per_page: spec.number * per_page])]
     if kind == "archive":
-        return sources_of(listing)
+        return inputs.listed(listing)
     if kind == "home":
-        return [*sources_of(listing[:5]), *sources_of(site.services)]
+        return [*inputs.listed(listing[:5]), *inputs.whole(site.services)]
     if kind == "tags":
         return [f"{entry.slug}:{entry.name}:{len(entry.posts)}" for entry in site.tags[lang].values()]
     if kind in ("tag", "series"):
         other = [f"{code}:{slug in site.tags[code] if kind == 'tag' else slug in site.series[code]}"
                  for code in site.settings.codes for slug in [item.slug]]
-        return [*other, *sources_of(item.posts)]
+        return [*other, *inputs.listed(item.posts)]
     if kind == "services":
-        return sources_of(site.services_of(item))
+        return inputs.whole(site.services_of(item))
     if kind in SERVICE_KINDS:
         # Service pages show the expertise they name; expertise pages the
         # posts sharing their tags and the services naming them. Sessions
@@ -128,7 +149,7 @@ def page_dependencies(site: Site, spec: PageSpec) -> list[str]:
         sessions = [f"{s.date.isoformat()}:{s.date > now}" for s in getattr(item, "sessions", ())]
         wanted = set(item.tags)
         posts = [p for p in listing if wanted.intersection(p.tag_names)] if kind == "expertise" else []
-        return [*sources_of(site.services), *sources_of(posts), *sessions]
+        return [*inputs.whole(site.services), *inputs.listed(posts), *sessions]
     return []
 
 
@@ -144,10 +165,9 @@ def site_digest(site: Site, inputs: dict[str, str]) -> str:
 
 
 def page_digest(site: Site, spec: PageSpec, global_digest: str, templates: dict[str, str],
-                hashes: dict[str, str]) -> str:
-    deps = page_dependencies(site, spec)
+                inputs: Inputs) -> str:
     return digest(global_digest, templates.get(spec.template, "missing"), spec.url, spec.kind, spec.lang,
-                  spec.number, *(f"{d}={hashes.get(d, '')}" for d in deps))
+                  spec.number, *page_dependencies(site, spec, inputs))
 
 
 def theme_inputs(theme_dirs: Iterable[Path], root: Path) -> dict[str, str]:

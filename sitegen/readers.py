@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
+import time as clock
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -93,10 +95,12 @@ class FileContext:
 
 
 def display_path(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+    text, base = str(path), str(root)
+    if base == ".":
+        return path.as_posix() if not path.is_absolute() else text
+    if text.startswith(base + os.sep):
+        return text[len(base) + 1:].replace(os.sep, "/")
+    return text
 
 
 def parse_datetime(value: Any, settings: Settings, error: Callable[[str], ContentError]) -> datetime:
@@ -383,6 +387,11 @@ def is_ignored(path: Path) -> bool:
 def _files(folder: Path, pattern: str) -> list[Path]:
     if not folder.is_dir():
         return []
+    if "/" not in pattern:  # one folder: a scan is much cheaper than a glob on thousands of posts
+        suffix = pattern.lstrip("*")
+        with os.scandir(folder) as entries:
+            return sorted(Path(e.path) for e in entries
+                          if e.name.endswith(suffix) and not IGNORED.search(e.name) and e.is_file())
     return sorted(p for p in folder.glob(pattern) if p.is_file() and not is_ignored(p.relative_to(folder)))
 
 
@@ -395,8 +404,35 @@ class ReadMemo:
     settings_key: str = ""
     records: dict[Path, tuple[str, Any, list[str]]] = field(default_factory=dict)
     """path → (content hash, record, warnings it gave)."""
+    stats: dict[Path, tuple[int, int, int]] = field(default_factory=dict)
+    """path → (mtime_ns, size, inode) when it was hashed."""
     hashes: dict[str, str] = field(default_factory=dict)
     """source (as records name it) → content hash, from the last read."""
+
+
+RACY_SECONDS = 2.0
+"""A file modified this recently may change again within the file system's
+time resolution without its time changing: hash it rather than trust it."""
+
+
+def stat_key(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def content_digest(path: Path, memo: ReadMemo, now_ns: int) -> tuple[str, tuple[int, int, int] | None]:
+    """The file's content hash, without reading it when its size, time and
+    inode are those of the last read and it has not just been written; and
+    the stat taken before reading (so a write during the read is seen next time)."""
+    key = stat_key(path)
+    known = memo.records.get(path)
+    if (known is not None and key is not None and memo.stats.get(path) == key
+            and now_ns - key[0] > RACY_SECONDS * 1e9):
+        return known[0], key
+    return file_hash(path), key
 
 
 def file_hash(path: Path) -> str:
@@ -427,7 +463,9 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
             add("services", read_service, path, kind)
     add("profile", read_profile, content / "profile.yml")
 
-    digests = [file_hash(path) if memo is not None else "" for _, _, path, _ in tasks]
+    now_ns = clock.time_ns()
+    checked = [content_digest(path, memo, now_ns) if memo is not None else ("", None) for _, _, path, _ in tasks]
+    digests = [digest for digest, _ in checked]
     known = [memo.records.get(path) if memo is not None else None for _, _, path, _ in tasks]
     stale = [i for i, entry in enumerate(known) if entry is None or entry[0] != digests[i]]
 
@@ -462,6 +500,8 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
     static = [StaticFile(p, "/" + p.relative_to(content / "static").as_posix())
               for p in _files(content / "static", "**/*")]
     if memo is not None:
+        memo.stats = {tasks[i][2]: key for i, (_, key) in enumerate(checked)
+                      if key is not None and tasks[i][2] in seen}
         memo.records, memo.hashes = seen, hashes
     if errors:
         raise errors[0] if len(errors) == 1 else ContentErrors(errors)

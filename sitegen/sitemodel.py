@@ -7,9 +7,11 @@ consistent site.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import heapq
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
 from datetime import date
 
 from slugify import slugify
@@ -166,26 +168,33 @@ def _series(posts: list[Post], listing: list[Post], lang: str, urls: Urls) -> di
 
 
 def _link_similar(posts: list[Post], listing: dict[str, list[Post]]) -> None:
-    """Similar posts: most shared tags first, then the most recent."""
+    """Similar posts: most shared tags first, then the most recent.
+
+    Set intersections instead of counting every candidate: a post with k
+    tags looks first for posts sharing all k, then k-1, …, and stops as soon
+    as it has enough, which keeps thousands of posts fast."""
     for lang, shown in listing.items():
-        by_tag: dict[str, list[Post]] = defaultdict(list)
-        for post in shown:
-            for name in post.tag_names:
-                by_tag[name].append(post)
-        rank = {id(p): i for i, p in enumerate(shown)}  # shown is newest first
-        for post in shown:
+        by_tag: dict[str, set[int]] = defaultdict(set)
+        for index, post in enumerate(shown):  # shown is newest first: the index is the recency rank
+            for name in set(post.tag_names):
+                by_tag[name].add(index)
+        position = {id(p): i for i, p in enumerate(shown)}
+        for index, post in enumerate(shown):
             if post.lang != lang:
                 continue
-            shared: Counter[int] = Counter()
-            candidates: dict[int, Post] = {}
-            excluded = {id(post), *(id(t) for t in post.translations)}
-            for name in set(post.tag_names):
-                for other in by_tag[name]:
-                    if id(other) not in excluded:
-                        shared[id(other)] += 1
-                        candidates[id(other)] = other
-            best = sorted(candidates, key=lambda k: (-shared[k], rank[k]))[:SIMILAR_COUNT]
-            post.similar = tuple(candidates[k] for k in best)
+            excluded = {index, *(position[id(t)] for t in post.translations if id(t) in position)}
+            tags = sorted(set(post.tag_names))
+            chosen: list[int] = []
+            for size in range(len(tags), 0, -1):
+                level: set[int] = set()
+                for group in combinations(tags, size):
+                    level |= set.intersection(*(by_tag[name] for name in group))
+                level -= excluded
+                level.difference_update(chosen)
+                chosen += heapq.nsmallest(SIMILAR_COUNT - len(chosen), level)
+                if len(chosen) >= SIMILAR_COUNT:
+                    break
+            post.similar = tuple(shown[i] for i in chosen)
 
 
 def _check_expertise(services: list[Service], settings: Settings) -> None:

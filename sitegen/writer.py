@@ -96,8 +96,11 @@ class UpdatedOutput:
     syncs and the preview see only real changes.
     """
 
-    def __init__(self, output: Path):
+    def __init__(self, output: Path, previous: set[str] | None = None):
         self.output = output
+        self.previous = previous
+        """What the last build produced, when known: then only those files
+        are candidates for removal, and the folder is not walked."""
         self.staging = output.with_name(f".{output.name}.building")
         self.produced: set[str] = set()
         self.changed: list[str] = []
@@ -121,6 +124,16 @@ class UpdatedOutput:
         self.removed = self._remove_stale()
 
     def _remove_stale(self) -> list[str]:
+        if self.previous is not None:
+            removed = sorted(self.previous - self.produced)
+            for relative in removed:
+                path = self.output / relative
+                path.unlink(missing_ok=True)
+                for folder in path.parents:
+                    if folder == self.output or any(folder.iterdir()):
+                        break
+                    folder.rmdir()
+            return removed
         removed = []
         for path in sorted(self.output.rglob("*"), reverse=True):  # children before their folder
             relative = path.relative_to(self.output).as_posix()

@@ -178,10 +178,15 @@ def test_rebuild_renders_only_what_depends_on_the_change(mini_site: Path, monkey
     contact = mini_site / "content/pages/contact.md"
     contact.write_text(contact.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     edited = builder.build()
-    # The page and its translation (whose switcher and hreflang point to it).
-    assert edited.rendered == 2, edited.changed
+    # Only the page: its translation shows its address and title, not its text.
+    assert edited.rendered == 1, edited.changed
     assert "contact/index.html" in edited.changed
     assert edited.rendered < first.pages
+    retitled = contact.read_text(encoding="utf-8").replace("title: Contact", "title: Contact me", 1)
+    assert retitled != contact.read_text(encoding="utf-8")
+    contact.write_text(retitled, encoding="utf-8")
+    # A new title reaches the translation's switcher and hreflang too.
+    assert builder.build().rendered == 2
 
 
 def test_build_cache_survives_between_runs_and_ignores_corruption(mini_site: Path):
