@@ -96,12 +96,14 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000", "PYTHONUNBUFFERED": "1"}
         started = time.perf_counter()
+        # The server's log goes to a file: a pipe nobody reads would fill up and stall it.
+        log = (work / "serve.log").open("w+", encoding="utf-8")
         server = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--port", str(port)], cwd=site,
-                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        assert server.stdout is not None
-        for line in server.stdout:
-            if line.startswith("serving"):
-                break
+                                  env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        while "serving" not in (work / "serve.log").read_text(encoding="utf-8"):
+            if server.poll() is not None:
+                raise RuntimeError((work / "serve.log").read_text(encoding="utf-8"))
+            time.sleep(0.05)
         first_build = time.perf_counter() - started
         events = Events(port)
         events.next()
@@ -120,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         template_times = measure(events, edit_template, args.template_edits)
         server.terminate()
         server.wait(timeout=30)
+        rebuilt = [line for line in (work / "serve.log").read_text(encoding="utf-8").splitlines() if "rebuilt" in line]
+        print("server log, last rebuilds:", *rebuilt[-3:], sep="\n  ")
         pages = sum(1 for _ in (site / ".sitegen-cache" / "preview").rglob("*.html"))
         print(f"site: {args.posts} post files, {pages} HTML pages; first build and start {first_build:.1f} s")
         for label, times in (("post edit", post_times), ("template edit", template_times)):

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -122,6 +123,7 @@ class Preview:
 class ChangeHandler(FileSystemEventHandler):
     def __init__(self, preview: Preview, ignored_dirs: list[Path]):
         self.preview = preview
+        self.watch: Callable[[Path], object] | None = None
         self.ignored_dirs = [d.resolve() for d in ignored_dirs]
 
     def relevant(self, path_text: str | bytes) -> bool:
@@ -136,6 +138,10 @@ class ChangeHandler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        created = Path(os.fsdecode(event.src_path))
+        if (event.is_directory and event.event_type == "created" and created.name in SOURCE_FOLDERS
+                and created.parent.resolve() == self.preview.root.resolve() and self.watch is not None):
+            self.watch(created)  # content/ or themes/ made after the preview started
         if event.is_directory and event.event_type == "modified":
             return  # a file inside changed: that file's own event decides
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
@@ -143,6 +149,7 @@ class ChangeHandler(FileSystemEventHandler):
             self.preview.dirty.set()
 
 
+SOURCE_FOLDERS = ("content", "themes")
 WATCHED_THEMES = [p.resolve() for p in (SHIPPED_THEMES, SOURCE_THEMES) if p.is_dir()]
 
 
@@ -295,10 +302,17 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, future: bool, poll:
     observer = PollingObserver(timeout=0.5) if poll else Observer()
     handler = ChangeHandler(preview, [output, root / ".sitegen-cache", root / ".git",
                                       *(root / name for name in ("public",))])
-    observer.schedule(handler, str(root), recursive=True)
+    # Only what the site is made of is watched: watching the whole folder
+    # would put the output (thousands of folders) under watch too, and each
+    # build's writes would flood the event queue.
+    handler.watch = lambda folder: observer.schedule(handler, str(folder), recursive=True)
+    observer.schedule(handler, str(root), recursive=False)  # site.yml, and content/ or themes/ appearing
+    for folder in SOURCE_FOLDERS:
+        if (root / folder).is_dir():
+            handler.watch(root / folder)
     for theme in WATCHED_THEMES:
         if not inside(root.resolve(), theme):
-            observer.schedule(handler, str(theme), recursive=True)
+            handler.watch(theme)
     observer.start()
     rebuilder = threading.Thread(target=preview.rebuild_loop, name="rebuilder", daemon=True)
     rebuilder.start()

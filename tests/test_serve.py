@@ -249,3 +249,23 @@ def test_many_tabs(preview: Preview, mini_site: Path):
     for stream in streams:
         assert stream.next()[0] == "build"
         stream.close()
+
+
+def test_a_theme_folder_created_while_serving_is_watched(preview: Preview, mini_site: Path):
+    stream = preview.events()
+    stream.next()
+    templates = mini_site / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "page.html").write_text('{% extends "base.html" %}{% block content %}<p>FROM MY THEME</p>'
+                                         "{% endblock %}", encoding="utf-8")
+    kind, built = stream.next()
+    deadline = time.monotonic() + 20
+    while b"FROM MY THEME" not in preview.get("/contact/")[2]:
+        assert time.monotonic() < deadline, "the new theme folder was not watched"
+        kind, built = stream.next()
+    # Later edits inside it are seen too.
+    (templates / "page.html").write_text('{% extends "base.html" %}{% block content %}<p>EDITED AGAIN</p>'
+                                         "{% endblock %}", encoding="utf-8")
+    stream.next()
+    assert b"EDITED AGAIN" in preview.get("/contact/")[2]
+    stream.close()
