@@ -76,7 +76,8 @@ class Builder:
     def build(self, *, strict: bool = False) -> BuildResult:
         started = time.perf_counter()
         settings = load_settings(self.root, **self.options)
-        settings_key = digest(__version__, file_hash(self.root / SETTINGS_FILE), settings.codes,
+        settings_hash = file_hash(self.root / SETTINGS_FILE)
+        settings_key = digest(__version__, settings_hash, settings.codes,
                               [(l.name, l.locale) for l in settings.languages], settings.timezone,
                               settings.base_url, settings.theme_dirs, settings.root.resolve())
         if settings_key != self.memo.settings_key:
@@ -85,7 +86,7 @@ class Builder:
         if strict and settings.warnings:
             raise StrictFailure(f"{len(settings.warnings)} warning(s) and --strict is on:\n  "
                                 + "\n  ".join(settings.warnings))
-        pages, files, rendered, changed = self._write(site)
+        pages, files, rendered, changed = self._write(site, settings_hash)
         if self.cache_path is not None:
             self._save_cache()
         return BuildResult(pages, files, time.perf_counter() - started, settings.output, settings.warnings,
@@ -102,7 +103,7 @@ class Builder:
             self._env = (key, make_environment(site, bytecode), {})
         return self._env[1], self._env[2]
 
-    def _write(self, site: Site) -> tuple[int, int, int, list[str]]:
+    def _write(self, site: Site, settings_hash: str) -> tuple[int, int, int, list[str]]:
         settings = site.settings
         specs = plan_pages(site)
         extra = extra_outputs(site, specs)
@@ -115,12 +116,13 @@ class Builder:
         env, last_templates = self._environment(site)
         templates = template_digests(env, {s.template for s in specs})
         if templates != last_templates:
-            env.cache.clear() if env.cache is not None else None  # never trust file times alone
+            if env.cache is not None:
+                env.cache.clear()  # never trust file times alone
             last_templates.clear()
             last_templates.update(templates)
         renderer = Renderer(site, env)
         inputs = {**theme_inputs(settings.theme_dirs, settings.root), **self.memo.hashes,
-                  SETTINGS_FILE: file_hash(settings.root / SETTINGS_FILE)}
+                  SETTINGS_FILE: settings_hash}
         everywhere = site_digest(site, inputs)
         shown = Inputs(inputs)
 
@@ -151,8 +153,7 @@ class Builder:
                 out.write(path, data() if callable(data) else data)
             for path, _, source in copies:
                 out.copy(path, source)
-        self.page_digests, self.output_key = digests, output_key
-        self.produced = {output_file(s.url) for s in specs} | {p for p, _, _ in extra} | {p for p, _, _ in copies}
+        self.page_digests, self.output_key, self.produced = digests, output_key, out.produced
         return len(specs), len(specs) + len(extra) + len(copies), rendered, [*out.changed, *out.removed]
 
     def _load_cache(self) -> None:

@@ -37,76 +37,19 @@ def staged_path(staging: Path, relative: str) -> Path:
     return path
 
 
-class StagedOutput:
-    """Collects a build in `<output>.building/` and swaps it in on success."""
+class _Output:
+    """What both ways of writing the output share: a staging folder beside
+    it that receives the files, thrown away if the build fails."""
 
     def __init__(self, output: Path):
         self.output = output
         self.staging = output.with_name(f".{output.name}.building")
-        self.previous = output.with_name(f".{output.name}.previous")
-        self.changed: list[str] = []
-        self.removed: list[str] = []
-
-    def __enter__(self) -> "StagedOutput":
-        for leftover in (self.staging, self.previous):
-            if leftover.exists():
-                shutil.rmtree(leftover)
-        self.staging.mkdir(parents=True)
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            return
-        if self.output.exists():
-            os.replace(self.output, self.previous)
-            os.replace(self.staging, self.output)
-            shutil.rmtree(self.previous, ignore_errors=True)
-        else:
-            os.replace(self.staging, self.output)
-
-    def target(self, relative: str) -> Path:
-        return staged_path(self.staging, relative)
-
-    def write(self, relative: str, data: bytes) -> None:
-        self.note(relative, self.store(relative, data))
-
-    def store(self, relative: str, data: bytes) -> bool:
-        """Write one file (safe in a worker process); whether it changed."""
-        self.target(relative).write_bytes(data)
-        return True
-
-    def note(self, relative: str, changed: bool) -> None:
-        self.changed.append(relative)
-
-    def copy(self, relative: str, source: Path) -> None:
-        shutil.copy2(source, self.target(relative))
-        self.changed.append(relative)
-
-    def keep(self, relative: str) -> None:
-        raise AssertionError("a staged build writes every file")  # a bug, not a user mistake
-
-
-class UpdatedOutput:
-    """Updates an existing output folder in place, touching only what changed.
-
-    Changed files are first written to a staging folder; only when the whole
-    build succeeded are they moved in and the files no longer produced
-    removed. Files whose bytes did not change are not rewritten, so hosting
-    syncs and the preview see only real changes.
-    """
-
-    def __init__(self, output: Path, previous: set[str] | None = None):
-        self.output = output
-        self.previous = previous
-        """What the last build produced, when known: then only those files
-        are candidates for removal, and the folder is not walked."""
-        self.staging = output.with_name(f".{output.name}.building")
         self.produced: set[str] = set()
+        """Every file this build writes or keeps, relative to the output folder."""
         self.changed: list[str] = []
         self.removed: list[str] = []
 
-    def __enter__(self) -> "UpdatedOutput":
+    def __enter__(self):
         if self.staging.exists():
             shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
@@ -116,6 +59,76 @@ class UpdatedOutput:
         if exc_type is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             return
+        self.commit()
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+    def target(self, relative: str) -> Path:
+        return staged_path(self.staging, relative)
+
+    def write(self, relative: str, data: bytes) -> None:
+        self.note(relative, self.store(relative, data))
+
+    def store(self, relative: str, data: bytes) -> bool:
+        """Stage one file (safe in a worker process); whether it changed."""
+        raise NotImplementedError
+
+    def note(self, relative: str, changed: bool) -> None:
+        self.produced.add(relative)
+        if changed:
+            self.changed.append(relative)
+
+    def keep(self, relative: str) -> None:
+        """An output known to be unchanged (not re-rendered)."""
+        self.produced.add(relative)
+
+
+class StagedOutput(_Output):
+    """Collects a whole build in `.<output>.building/` and swaps it in on success."""
+
+    def __init__(self, output: Path):
+        super().__init__(output)
+        self.previous = output.with_name(f".{output.name}.previous")
+
+    def __enter__(self) -> "StagedOutput":
+        if self.previous.exists():
+            shutil.rmtree(self.previous)
+        return super().__enter__()
+
+    def commit(self) -> None:
+        if self.output.exists():
+            os.replace(self.output, self.previous)
+            os.replace(self.staging, self.output)
+            shutil.rmtree(self.previous, ignore_errors=True)
+        else:
+            os.replace(self.staging, self.output)
+
+    def store(self, relative: str, data: bytes) -> bool:
+        self.target(relative).write_bytes(data)
+        return True
+
+    def copy(self, relative: str, source: Path) -> None:
+        shutil.copy2(source, self.target(relative))
+        self.note(relative, True)
+
+
+class UpdatedOutput(_Output):
+    """Updates an existing output folder in place, touching only what changed.
+
+    Changed files are first written to a staging folder; only when the whole
+    build succeeded are they moved in and the files no longer produced
+    removed. Files whose bytes did not change are not rewritten, so hosting
+    syncs and the preview see only real changes.
+    """
+
+    def __init__(self, output: Path, previous: set[str] | None = None):
+        super().__init__(output)
+        self.previous = previous
+        """What the last build produced, when known: then only those files
+        are candidates for removal, and the folder is not walked."""
+
+    def commit(self) -> None:
         for relative in self.changed:
             final = self.output / relative
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -145,18 +158,8 @@ class UpdatedOutput:
                 removed.append(relative)
         return removed
 
-    def target(self, relative: str) -> Path:
-        return staged_path(self.staging, relative)
-
-    def keep(self, relative: str) -> None:
-        """An output known to be unchanged (not re-rendered)."""
-        self.produced.add(relative)
-
-    def write(self, relative: str, data: bytes) -> None:
-        self.note(relative, self.store(relative, data))
-
     def store(self, relative: str, data: bytes) -> bool:
-        """Stage one file if its bytes changed (safe in a worker process)."""
+        """Stage one file if its bytes changed."""
         current = self.output / relative
         try:
             if current.stat().st_size == len(data) and current.read_bytes() == data:
@@ -166,19 +169,13 @@ class UpdatedOutput:
         self.target(relative).write_bytes(data)
         return True
 
-    def note(self, relative: str, changed: bool) -> None:
-        self.produced.add(relative)
-        if changed:
-            self.changed.append(relative)
-
     def copy(self, relative: str, source: Path) -> None:
-        self.produced.add(relative)
         current = self.output / relative
         try:
             mine, theirs = current.stat(), source.stat()
             if mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns:
-                return
+                return self.note(relative, False)
         except OSError:
             pass
         shutil.copy2(source, self.target(relative))
-        self.changed.append(relative)
+        self.note(relative, True)
