@@ -475,8 +475,13 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
         try:
             record = reader(settings, path, *args)
         except SitegenError as exc:
+            del settings.warnings[before:]
             return None, [], exc
-        return record, settings.warnings[before:], None
+        # Taken back out of the shared list: the loop below adds every file's
+        # warnings, whether it was parsed here, in a worker or earlier.
+        warnings = settings.warnings[before:]
+        del settings.warnings[before:]
+        return record, warnings, None
 
     parsed = dict(zip(stale, ordered_map(parse, stale)))
     errors: list[SitegenError] = []

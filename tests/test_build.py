@@ -205,6 +205,7 @@ def test_strict_fails_on_warnings(mini_site: Path):
     relaxed = run_sitegen("build", cwd=mini_site)
     assert relaxed.returncode == 0
     assert "content/expertise/testing.yml:1: title has no 'fr' text" in relaxed.stderr
+    assert relaxed.stderr.count("title has no 'fr' text") == 1, relaxed.stderr
     strict = run_sitegen("build", "--strict", cwd=mini_site)
     assert strict.returncode == 1
     assert "--strict" in strict.stderr
