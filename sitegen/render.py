@@ -157,6 +157,7 @@ class Renderer:
             html = template.render(
                 **context, site=site_view, page=page, lang=lang, t=t,
                 menu=site_view.menu_for(spec.url), locale=locale, links=self.links[lang],
+                has_code=has_highlighted_code(context),
             )
         except jinja2.TemplateError as exc:
             raise template_error(exc, site) from None
@@ -220,6 +221,14 @@ class Renderer:
         if kind == "404":
             return {}, t("not_found_title"), t("not_found_text"), None, "website"
         raise ValueError(f"unknown page kind {kind}")  # a bug, not a user mistake
+
+
+def has_highlighted_code(context: dict[str, Any]) -> bool:
+    """Whether the page's Markdown body has highlighted code, so the theme
+    loads the code colours only where they are used."""
+    item = context.get("post") or context.get("service") or context.get("content")
+    body = item.get("body") if isinstance(item, dict) else getattr(item, "body", None)
+    return bool(body) and 'class="highlight"' in body
 
 
 def tag_link(site: Site, entry: Any, lang: str) -> dict[str, str]:
