@@ -121,7 +121,7 @@ class Builder:
             last_templates.clear()
             last_templates.update(templates)
         renderer = Renderer(site, env)
-        inputs = {**theme_inputs(settings.theme_dirs, settings.root), **self.memo.hashes,
+        inputs = {**theme_inputs(settings.theme_dirs), **self.memo.hashes,
                   SETTINGS_FILE: settings_hash}
         everywhere = site_digest(site, inputs)
         shown = Inputs(inputs)

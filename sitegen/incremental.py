@@ -19,6 +19,7 @@ from typing import Any, Iterable
 import jinja2
 
 from .models import Post
+from .readers import file_hash
 from .render import SERVICE_KINDS, PageSpec, blog_page_count
 from .sitemodel import Site
 
@@ -170,10 +171,8 @@ def page_digest(site: Site, spec: PageSpec, global_digest: str, templates: dict[
                   spec.number, *page_dependencies(site, spec, inputs))
 
 
-def theme_inputs(theme_dirs: Iterable[Path], root: Path) -> dict[str, str]:
+def theme_inputs(theme_dirs: Iterable[Path]) -> dict[str, str]:
     """Digests of the interface strings files, which every page shows."""
-    from .readers import file_hash
-
     found: dict[str, str] = {}
     for directory in theme_dirs:
         folder = directory / "i18n"

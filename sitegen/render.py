@@ -23,7 +23,7 @@ from .errors import TemplateError
 from .i18n import Strings, format_date, load_strings
 from .models import Page, Post
 from .sitemodel import Site
-from .views import ProfileView, ServiceView, SiteView
+from .views import ServiceView, SiteView
 
 SERVICE_KINDS = ("talk", "workshop", "expertise")
 

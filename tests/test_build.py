@@ -4,7 +4,6 @@ bilingual fixture site (tests/fixtures/mini)."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 
