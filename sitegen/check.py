@@ -130,8 +130,7 @@ class FactCollector(HTMLParser):
                 facts.alternates[a["hreflang"]] = a.get("href", "")
         elif tag == "script" and a.get("type") == "application/ld+json":
             self._script = []
-        elif tag == "img" and not a.get("alt", "").strip() and a.get("role") != "presentation" \
-                and "alt" not in a:
+        elif tag == "img" and "alt" not in a and a.get("role") != "presentation":
             facts.images_without_alt.append(a.get("src", "?"))
         if tag == "link":
             # hreflang alternates and the canonical are checked on their own;
