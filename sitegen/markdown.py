@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
@@ -15,6 +16,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 from slugify import slugify
+
+from sitegen import markdown_fast
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 
@@ -32,6 +35,7 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     return f'<pre class="highlight"><code{cls}>{body}</code></pre>\n'
 
 
+@lru_cache(maxsize=4096)
 def _anchor_slug(title: str) -> str:
     return slugify(title) or "section"
 
@@ -46,6 +50,11 @@ def _parser() -> MarkdownIt:
     return md
 
 
+def _render_fence(token: Token) -> str:
+    python = _parser()
+    return python.renderer.fence([token], 0, python.options, {})
+
+
 # Screen readers would read the permalink "#" as part of every heading's
 # name, and the footnotes section and its "↩︎" links need names of their own.
 FOOTNOTE_NAMES = {"en": ("Notes", "Back to the text"), "fr": ("Notes", "Retour au texte"),
@@ -56,7 +65,9 @@ _BACKREF = re.compile(r'<a href="(#fnref[^"]*)" class="footnote-backref">')
 
 
 def render_markdown(text: str, lang: str = "en") -> str:
-    html_text = _parser().render(text)
+    html_text = markdown_fast.render(text, _render_fence, _anchor_slug) if markdown_fast.AVAILABLE else None
+    if html_text is None:
+        html_text = _parser().render(text)
     if 'class="header-anchor"' in html_text:
         html_text = _PERMALINK.sub(r'<a class="header-anchor" href="#\1" aria-hidden="true" tabindex="-1">#</a>',
                                    html_text)

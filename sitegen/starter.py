@@ -78,7 +78,7 @@ jobs:
         with:
           python-version: "3.11"
       - name: Install sitegen
-        run: pip install sitegen
+        run: pip install "sitegen[fast]"
       - uses: actions/configure-pages@v5
       - name: Build
         run: sitegen build --strict
@@ -104,7 +104,7 @@ GITLAB_CI = """\
 pages:
   image: python:3.11-slim
   script:
-    - pip install sitegen
+    - pip install "sitegen[fast]"
     - sitegen build --strict
     - sitegen check
   artifacts:
@@ -116,7 +116,7 @@ pages:
 
 NETLIFY_TOML = """\
 [build]
-  command = "pip install sitegen && sitegen build --strict && sitegen check"
+  command = "pip install \\"sitegen[fast]\\" && sitegen build --strict && sitegen check"
   publish = "public"
 
 [build.environment]
@@ -124,7 +124,7 @@ NETLIFY_TOML = """\
 
 # Deploy previews live at another address: build them for it.
 [context.deploy-preview]
-  command = "pip install sitegen && sitegen build --base-url \\"$DEPLOY_PRIME_URL\\" && sitegen check"
+  command = "pip install \\"sitegen[fast]\\" && sitegen build --base-url \\"$DEPLOY_PRIME_URL\\" && sitegen check"
 """
 
 

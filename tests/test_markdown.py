@@ -1,0 +1,140 @@
+"""The fast Markdown path (markdown-it-pyrs) gives the same bytes as the
+plain-Python one (markdown-it-py), and the build works without it.
+
+Each document is rendered both ways and compared: the example site, the test
+fixtures, a generated benchmark corpus, one document for every case where the
+two parsers are known to differ, and random documents made of Markdown's
+trickiest pieces. Where the fast path declines a document (returns None),
+the Python way is used, so declining is always safe; the tests also check it
+does not decline ordinary posts, or it would be no faster.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURES, REPO, TODAY_EPOCH
+from sitegen import markdown, markdown_fast
+
+pytestmark = pytest.mark.skipif(not markdown_fast.AVAILABLE, reason="markdown-it-pyrs is not installed")
+
+
+def both_ways(text: str) -> tuple[str, str | None]:
+    return markdown._parser().render(text), markdown_fast.render(text, markdown._render_fence, markdown._anchor_slug)
+
+
+def body(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    return text.split("---", 2)[2] if text.startswith("---") else text
+
+
+def assert_same(text: str) -> bool:
+    """True when the fast path rendered it (and identically)."""
+    python, fast = both_ways(text)
+    if fast is not None:
+        assert fast == python, text
+    return fast is not None
+
+
+@pytest.mark.parametrize("folder", [REPO / "content", FIXTURES])
+def test_real_sites_render_identically_and_fast(folder):
+    files = sorted(folder.rglob("*.md"))
+    assert files
+    rendered_fast = [path for path in files if assert_same(body(path))]
+    # Footnotes and HTML snippets ("<!") send a few posts the Python way.
+    assert len(rendered_fast) >= 0.8 * len(files), sorted(set(files) - set(rendered_fast))
+
+
+def test_benchmark_corpus_renders_identically_and_all_fast(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from corpus import generate
+    finally:
+        sys.path.pop(0)
+    generate(tmp_path, 300, seed=7)
+    posts = sorted((tmp_path / "content" / "posts").rglob("*.md"))
+    assert len(posts) == 300
+    assert all(assert_same(body(path)) for path in posts)
+
+
+# One document for each way markdown-it-pyrs 0.4 differs from markdown-it-py
+# (or panics); the fast path must decline or match every one of them.
+KNOWN_DIFFERENCES = [
+    "Foo\nBar\n---\n",                                # wrapped setext heading: slug of joined lines
+    ">\n",                                            # empty quote
+    "*€*charlie and *©*\n",                           # Unicode symbols beside emphasis
+    "foo <!-- a --\ncomment -->\n",                   # HTML comment
+    "![foo\\\nbar](/url) and ![a &amp; b](/u) ![<http://x.y>](/v)\n",  # image alt text
+    "`   `\n",                                        # code span of spaces
+    "<http://example.com/%CE%B1>\n",                  # autolink text is %-decoded
+    "[foo](http://user@[2001:db8::1]:1926/) [b](//éx.com/) <http://xn--x-9ga.com/>\n",
+    "```\nunclosed fence at the end",                 # no final newline
+    "word\n| a | b |\nno pipe\n|---|\n",              # table header without a pipe
+    "|head\n---\n",                                   # delimiter row of dashes only
+    "> q\n| a | b |\n|---|---|\n",                    # table after a quote's lazy line
+    "| a | b |\n|---|---|\n* item\n",                 # list item after a table
+    "> quote\n2) list\n",                             # block after a quote's lazy line
+    "- \n- x\n",                                      # empty list item
+    "- a\n  ```\n  x\n  ```\n",                       # fence right after a tight item's text
+    "[r]: /u\n\"\"(»\n",                              # definition title on the next line
+    "[a](&nbsp;2)\n",                                 # entity in a link destination
+    "x ~~~~a~~ ~~~\n",                                # long tilde runs inline
+    "> 1. > \t    word\n",                            # tab stops in nested containers
+    "Note[^1] and ^[inline].\n\n[^1]: The note.\n",   # footnotes
+    "[`\n", "see [x `a` `]\n", "- [``\n- x\n",        # unclosed code spans in link labels: panics
+    "## Same\n\n## Same\n\n### `code` & <b>html</b>\n",  # duplicate slugs, raw HTML
+    "## Heading *with* `code` and [a link](/x)\n\n#### Fourth\n\n##### Fifth\n",
+]
+
+
+@pytest.mark.parametrize("text", KNOWN_DIFFERENCES)
+def test_known_differences_are_declined_or_identical(text, capfd):
+    assert_same(text)
+    # A Rust panic would print its message on stderr, even when caught.
+    assert "panicked" not in capfd.readouterr().err
+
+
+PIECES = ["[", "]", "`", "``", "(", ")", " ", "word", "\n", "\n\n", "!", "- ", "* ", "> ", "|", "\\", "*", "**",
+          "_", "~~", "~", "    ", "```\n", "```python\n", "~~~\n", "<", ">", '"', "#", "## ", "### ", "1. ", "2) ",
+          "===", "---", "&amp;", "&copy;", ":", "é", "€", "«", "🎉", "\t", "http://x.y/a", "<http://x.y>",
+          "](http://x.y \"t\")", "![i](a.png)", "[r]: /u\n", "[r]", "<span>", "|---|\n", "| a | b |\n", "%41", "  \n"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_random_documents_render_identically(pieces):
+    assert_same("".join(pieces))
+
+
+def test_build_without_the_fast_renderer_gives_the_same_site(tmp_path):
+    """The plain-Python way is the fallback when markdown-it-pyrs is missing."""
+    def build(output: Path, hide_fast: bool) -> None:
+        hide = "import sys; sys.modules['markdown_it_pyrs'] = None; " if hide_fast else ""
+        code = (f"{hide}from sitegen import markdown_fast; assert markdown_fast.AVAILABLE is {not hide_fast}; "
+                f"from sitegen.cli import main; raise SystemExit(main(['build', '--no-cache', '--output', {str(output)!r}]))")
+        result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                                env={**os.environ, "SITEGEN_JOBS": "1", "SOURCE_DATE_EPOCH": TODAY_EPOCH})
+        assert result.returncode == 0, result.stderr
+
+    build(tmp_path / "python", hide_fast=True)
+    build(tmp_path / "fast", hide_fast=False)
+    comparison = filecmp.dircmp(tmp_path / "python", tmp_path / "fast")
+    different = []
+
+    def walk(cmp: filecmp.dircmp) -> None:
+        assert not cmp.left_only and not cmp.right_only
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        different.extend(mismatch + errors)
+        for sub in cmp.subdirs.values():
+            walk(sub)
+
+    walk(comparison)
+    assert not different
