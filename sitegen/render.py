@@ -242,7 +242,24 @@ def paginator(site: Site, lang: str, number: int) -> dict[str, Any]:
     return {"number": number, "total": total,
             "prev_url": url(number - 1) if number > 1 else None,
             "next_url": url(number + 1) if number < total else None,
-            "pages": [{"number": n, "url": url(n), "current": n == number} for n in range(1, total + 1)]}
+            "pages": [{"number": n, "url": url(n), "current": n == number, "gap": False} if n else {"gap": True}
+                      for n in page_window(number, total)]}
+
+
+def page_window(number: int, total: int, around: int = 2) -> list[int | None]:
+    """The page numbers a pager shows: the first, the last and `around` on
+    each side of the current one, None for each gap. Listing every page
+    would make each page's size, and the build, grow with the square of the
+    number of pages."""
+    shown = sorted({1, total} | set(range(max(1, number - around), min(total, number + around) + 1)))
+    window: list[int | None] = []
+    for n in shown:
+        if window and n - window[-1] == 2:
+            window.append(n - 1)  # a gap of one page shows the page itself
+        elif window and n - window[-1] > 2:
+            window.append(None)
+        window.append(n)
+    return window
 
 
 @jinja2.pass_context

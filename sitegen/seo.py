@@ -124,7 +124,8 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
 
 
 def to_json_script(graph: list[dict[str, Any]]) -> str:
-    text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, indent=1)
+    # Compact: with an indent, json falls back from its C encoder to Python.
+    text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, separators=(",", ":"))
     # "</script>" inside a string would end the element early.
     return text.replace("</", "<\\/")
 

@@ -9,6 +9,7 @@ written.
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 from pathlib import Path
 
@@ -27,14 +28,15 @@ def check_collisions(claims: list[tuple[str, str]]) -> None:
         owners[path] = source
 
 
-def staged_path(staging: Path, relative: str) -> Path:
-    """Where an output file goes in the staging folder; never outside it."""
-    path = (staging / relative).resolve()
-    if staging.resolve() not in path.parents:
+def inside(relative: str) -> str:
+    """`relative`, normalised, if it stays inside the folder it is relative to.
+    The staging folder is new and only sitegen writes in it, so no symlink can
+    lead out of it and a check of the path's text is enough."""
+    normal = posixpath.normpath(relative)
+    if normal in (".", "..") or normal.startswith(("../", "/")):
         raise SitegenError(f"refusing to write '{relative}' outside the output folder",
                            hint="URLs, slugs and aliases may not contain '..'")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+    return normal
 
 
 class _Output:
@@ -48,6 +50,7 @@ class _Output:
         """Every file this build writes or keeps, relative to the output folder."""
         self.changed: list[str] = []
         self.removed: list[str] = []
+        self._folders: set[Path] = set()
 
     def __enter__(self):
         if self.staging.exists():
@@ -65,7 +68,12 @@ class _Output:
         raise NotImplementedError
 
     def target(self, relative: str) -> Path:
-        return staged_path(self.staging, relative)
+        """Where an output file goes in the staging folder; never outside it."""
+        path = self.staging / inside(relative)
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        return path
 
     def write(self, relative: str, data: bytes) -> None:
         self.note(relative, self.store(relative, data))

@@ -130,6 +130,30 @@ def test_blog_index_is_paginated(built_mini: Path):
     assert not (built_mini / "posts/page/3/index.html").exists()
 
 
+def test_the_pager_shows_a_window_of_pages_whose_links_resolve(tmp_path: Path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from corpus import generate
+
+    site = generate(tmp_path / "many", 200)
+    assert run_sitegen("build", cwd=site).returncode == 0
+    output = site / "public"
+    pages = sorted(int(p.parent.name) for p in output.glob("posts/page/*/index.html"))
+    last = pages[-1]
+    assert last >= 12
+    middle = last // 2
+    links = [href for href in hrefs(page(output, f"/posts/page/{middle}/")) if "/posts/" in href]
+    numbers = {1 if href == "/posts/" else int(href.rstrip("/").rsplit("/", 1)[1])
+               for href in links if href == "/posts/" or "/posts/page/" in href}
+    # First, last, and two on each side of the current page: not all of them.
+    assert numbers == {1, middle - 2, middle - 1, middle, middle + 1, middle + 2, last}
+    for number in numbers:
+        assert (output / ("posts/index.html" if number == 1 else f"posts/page/{number}/index.html")).is_file()
+    html = (output / f"posts/page/{middle}/index.html").read_text(encoding="utf-8")
+    assert html.count('class="gap"') == 2
+
+
 def test_availability_notices_show_until_they_expire(built_mini: Path):
     home = text_of(page(built_mini, "/"))
     assert "No new engagements before mid-March." in home
