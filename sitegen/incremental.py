@@ -12,24 +12,25 @@ they change the digest too.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
 
+from .config import Settings
 from .models import Post
-from .readers import file_hash
+from .readers import RACY_SECONDS, Sources, file_hash
 from .render import SERVICE_KINDS, PageSpec, blog_page_count
 from .sitemodel import Site
 
 
 def digest(*parts: object) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(str(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
+    """A hash of the parts, each ended by a NUL (so ("ab", "c") != ("a", "bc"))."""
+    text = "".join(f"{part}\0" for part in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:
@@ -180,3 +181,46 @@ def theme_inputs(theme_dirs: Iterable[Path]) -> dict[str, str]:
             for path in sorted(folder.glob("*.yml")):
                 found[f"i18n:{path}"] = file_hash(path)
     return found
+
+
+def source_signature(roots: Iterable[Path], now_ns: int) -> str | None:
+    """The name, size, time and inode of every file under `roots` (files or
+    folders): equal signatures mean no source was added, removed or changed.
+    None when a file was written too recently for its time to be trusted."""
+    entries: list[tuple[str, int, int, int]] = []
+    for root in roots:
+        if root.is_file():
+            walked = [(str(root.parent), [root.name])]
+        else:
+            walked = []
+            for folder, subfolders, names in os.walk(root):
+                subfolders.sort()
+                walked.append((folder, sorted(names)))
+        for folder, names in walked:
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                if now_ns - st.st_mtime_ns < RACY_SECONDS * 1e9:
+                    return None
+                entries.append((path, st.st_size, st.st_mtime_ns, st.st_ino))
+    return digest(*entries)
+
+
+def next_clock_change(settings: Settings, sources: Sources) -> float | None:
+    """When, as a POSIX time, the clock alone will next change the site: a
+    scheduled post comes out, a session becomes past, a notice expires.
+    None when nothing will (or "today" is fixed by SOURCE_DATE_EPOCH)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return None
+    now = settings.now
+    moments = [s.date for service in sources.services for s in service.sessions if s.date >= now]
+    if not settings.future:
+        moments += [p.date for p in sources.posts if p.date > now]
+    for notice in sources.profile.availability:
+        expires = datetime.combine(notice.until + timedelta(days=1), time(0), tzinfo=settings.timezone)
+        if expires > now:
+            moments.append(expires)
+    return min(moments).timestamp() if moments else None

@@ -390,8 +390,9 @@ def _files(folder: Path, pattern: str) -> list[Path]:
     if "/" not in pattern:  # one folder: a scan is much cheaper than a glob on thousands of posts
         suffix = pattern.lstrip("*")
         with os.scandir(folder) as entries:
-            return sorted(Path(e.path) for e in entries
-                          if e.name.endswith(suffix) and not IGNORED.search(e.name) and e.is_file())
+            names = sorted(e.path for e in entries
+                           if e.name.endswith(suffix) and not IGNORED.search(e.name) and e.is_file())
+        return [Path(name) for name in names]
     return sorted(p for p in folder.glob(pattern) if p.is_file() and not is_ignored(p.relative_to(folder)))
 
 

@@ -1,16 +1,19 @@
 """Incremental rebuilds give exactly the output of a full build.
 
-A property-based test applies random sequences of edits, additions and
-deletions to a real site on disk, rebuilds incrementally after each one, and
-compares the output folder, byte for byte, with a clean full build of the
-same sources.
+Property-based tests apply random sequences of edits, additions and
+deletions to a real site on disk, rebuild incrementally after each one (in
+one process, as `sitegen serve` does, and through the cache on disk, as
+successive `sitegen build` runs do), and compare the output folder, byte for
+byte, with a clean full build of the same sources.
 """
 
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -168,6 +171,101 @@ def test_incremental_rebuilds_equal_full_builds(monkeypatch, data, steps):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def op_nothing(site: Path, n: int, data) -> None:
+    """A build with no change at all: it must skip everything, and still be right."""
+
+
+def age_written_files(site: Path, before: dict[Path, int], base_ns: int, step: int) -> dict[Path, int]:
+    """Files written since `before` get a time of their own in the past, as
+    if written a while ago (no racy-time fallback then: the sources'
+    signature alone must tell the change). Returns the new times."""
+    now: dict[Path, int] = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file() and not {"public", ".sitegen-cache"} & set(path.relative_to(site).parts):
+            if before.get(path) != path.stat().st_mtime_ns:
+                stamp = base_ns + step * 1_000_000_000
+                os.utime(path, ns=(stamp, stamp))
+            now[path] = path.stat().st_mtime_ns
+    return now
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), steps=st.lists(st.sampled_from([*OPERATIONS, op_nothing]), min_size=1, max_size=5))
+def test_builds_through_the_cache_on_disk_equal_full_builds(monkeypatch, data, steps):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    work = Path(tempfile.mkdtemp(prefix="sitegen-cache-"))
+    try:
+        site = work / "site"
+        shutil.copytree(FIXTURES / "mini", site)
+        base_ns = time.time_ns() - 3600 * 1_000_000_000
+        times = age_written_files(site, {}, base_ns, 0)
+        build(site)
+        cache = site / ".sitegen-cache" / "build.pickle"
+        for n, step in enumerate(steps, 1):
+            step(site, n, data)
+            times = age_written_files(site, times, base_ns, n)
+            cache_written = cache.stat().st_mtime_ns
+            result = build(site)  # a new Builder each time, as each `sitegen build` is
+            if step is op_nothing:
+                assert result.rendered == 0
+                assert cache.stat().st_mtime_ns == cache_written, "the cache was loaded and saved for nothing"
+            assert_same_as_full_build(site, site / "public")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def backdate(site: Path) -> None:
+    past = time.time_ns() - 3600 * 1_000_000_000
+    for path in site.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(past, past))
+
+
+def test_a_build_with_nothing_changed_does_nothing_but_repairs_and_warns(mini_site: Path):
+    (mini_site / "content/expertise/testing.yml").write_text(
+        "title: {en: Only English}\nsummary: {en: x, fr: y}\ntags: [testing]\n", encoding="utf-8")
+    backdate(mini_site)
+    assert run_sitegen("build", cwd=mini_site).returncode == 0
+    cache = mini_site / ".sitegen-cache" / "build.pickle"
+    outputs = {p: p.stat().st_mtime_ns for p in (mini_site / "public").rglob("*") if p.is_file()}
+    cache_written = cache.stat().st_mtime_ns
+    again = run_sitegen("build", cwd=mini_site)
+    assert again.returncode == 0
+    assert "built " in again.stdout
+    assert "title has no 'fr' text" in again.stderr, "the last build's warnings are repeated"
+    assert cache.stat().st_mtime_ns == cache_written
+    assert outputs == {p: p.stat().st_mtime_ns for p in (mini_site / "public").rglob("*") if p.is_file()}
+    # Still strict about those warnings.
+    strict = run_sitegen("build", "--strict", cwd=mini_site)
+    assert strict.returncode == 1 and "--strict" in strict.stderr
+    # An output file deleted by hand is written again.
+    (mini_site / "public/fr/index.html").unlink()
+    assert run_sitegen("build", cwd=mini_site).returncode == 0
+    assert (mini_site / "public/fr/index.html").is_file()
+    # A damaged record of the last build is ignored.
+    (mini_site / ".sitegen-cache" / "unchanged.json").write_text("{not json", encoding="utf-8")
+    assert run_sitegen("build", cwd=mini_site).returncode == 0
+    # Other options are another build.
+    other = run_sitegen("build", "--drafts", cwd=mini_site)
+    assert other.returncode == 0
+    assert (mini_site / "public/posts/draft/index.html").is_file()
+
+
+def test_a_scheduled_post_comes_out_on_time_with_nothing_else_changed(mini_site: Path):
+    """With the real clock: the build after the post's time must not be skipped."""
+    soon = time.time() + 4
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(soon))
+    (mini_site / "content/posts/soon.md").write_text(
+        f"---\ntitle: Coming soon\ndate: {stamp}\n---\nIt is out.\n", encoding="utf-8")
+    backdate(mini_site)
+    env = {"SOURCE_DATE_EPOCH": ""}
+    assert run_sitegen("build", cwd=mini_site, env=env).returncode == 0
+    assert not (mini_site / "public/posts/soon/index.html").exists()
+    time.sleep(max(0.0, soon - time.time()) + 1.5)
+    assert run_sitegen("build", cwd=mini_site, env=env).returncode == 0
+    assert (mini_site / "public/posts/soon/index.html").is_file()
+
+
 def test_rebuild_renders_only_what_depends_on_the_change(mini_site: Path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
     builder = Builder(mini_site)
@@ -202,6 +300,9 @@ def test_build_cache_survives_between_runs_and_ignores_corruption(mini_site: Pat
     data = bytearray(cache.read_bytes())
     data[len(data) // 2] ^= 0xFF
     cache.write_bytes(bytes(data))
+    # A change, so that the build needs the cache (with none, it skips it all).
+    post = mini_site / "content/posts/second.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     after_corruption = run_sitegen("build", cwd=mini_site)
     assert after_corruption.returncode == 0, after_corruption.stderr
     assert "unchanged pages reused" not in after_corruption.stdout
