@@ -22,6 +22,7 @@ from .errors import SitegenError
 from .i18n import load_strings
 from .incremental import (Inputs, digest, next_clock_change, page_digest, site_digest, source_signature,
                           template_digests, theme_inputs)
+from .models import Post
 from .parallel import ordered_map
 from .readers import ReadMemo, file_hash, is_ignored, read_sources
 from .render import PageSpec, Renderer, alternates, make_environment, plan_pages
@@ -157,7 +158,7 @@ class Builder:
         extra = extra_outputs(site, specs)
         copies = file_copies(site)
         claims = [(output_file(s.url), s.source) for s in specs]
-        claims += [(path, source) for path, source, _ in extra]
+        claims += [(path, source) for path, source, _, _ in extra]
         claims += [(path, source) for path, source, _ in copies]
         check_collisions(claims)
 
@@ -178,26 +179,38 @@ class Builder:
         output_key = str(output.resolve())
         incremental = bool(self.page_digests) and self.output_key == output_key and output.is_dir()
         digests: dict[str, str] = {}
+        output_text = str(output)
         writer = UpdatedOutput(output, self.produced) if incremental else StagedOutput(output)
         with writer as out:
             to_render = []
             for spec in specs:
                 relative = output_file(spec.url)
                 page_key = digests[spec.url] = page_digest(site, spec, everywhere, templates, shown)
-                if incremental and self.page_digests.get(spec.url) == page_key and (output / relative).is_file():
+                if (incremental and self.page_digests.get(spec.url) == page_key
+                        and os.path.isfile(os.path.join(output_text, relative))):
                     out.keep(relative)
                 else:
                     to_render.append(spec)
 
-            def render_page(spec: PageSpec) -> bool:
+            def render_page(index: int) -> bool:
                 # Written by the process that renders it: pages never pile up in memory.
+                spec = to_render[index]
                 return out.store(output_file(spec.url), renderer.render(spec))
 
             report = (lambda done, total: self.progress("rendering pages", done, total)) if self.progress else None
-            for spec, changed in zip(to_render, ordered_map(render_page, to_render, progress=report)):
+            # Workers get indices: a page's spec would drag its posts' whole graph through pickle.
+            changes = ordered_map(render_page, range(len(to_render)), progress=report)
+            for spec, changed in zip(to_render, changes):
                 out.note(output_file(spec.url), changed)
             rendered = len(to_render)
-            for path, _, data in extra:
+            for path, _, data, listed in extra:
+                if listed is not None:  # a feed: it changes only with the posts it lists
+                    key = digests[f"feed:{path}"] = digest(everywhere, path, *shown.whole(listed),
+                                                           *shown.listed(listed))
+                    if (incremental and self.page_digests.get(f"feed:{path}") == key
+                            and os.path.isfile(os.path.join(output_text, path))):
+                        out.keep(path)
+                        continue
                 out.write(path, data() if callable(data) else data)
             for path, _, source in copies:
                 out.copy(path, source)
@@ -267,10 +280,12 @@ def lastmod(site: Site, spec: PageSpec, newest: dict[str, datetime | None]) -> d
     return max((p.last_modified for p in posts), default=None)
 
 
-def extra_outputs(site: Site, specs: list[PageSpec]) -> list[tuple[str, str, object]]:
-    """Feeds, sitemap, robots.txt and alias redirects: (file, source, bytes or a function making them)."""
+def extra_outputs(site: Site, specs: list[PageSpec]) -> list[tuple[str, str, object, list[Post] | None]]:
+    """Feeds, sitemap, robots.txt and alias redirects: (file, source, bytes or
+    a function making them, and for feeds the posts they list)."""
     urls, settings = site.urls, site.settings
-    outputs: list[tuple[str, str, object]] = []
+    items = settings.feed.items
+    outputs: list[tuple[str, str, object, list[Post] | None]] = []
     strings = {lang: load_strings([d / "i18n" for d in settings.theme_dirs], lang, settings.default_lang, settings.root)
                for lang in settings.codes}
     for lang in settings.codes:
@@ -280,21 +295,22 @@ def extra_outputs(site: Site, specs: list[PageSpec]) -> list[tuple[str, str, obj
         outputs.append((output_file(urls.feed(lang)), "the feed",
                         lambda lang=lang, t=t, title=title, description=description: feeds.rss(
                             site, lang, site.listing[lang], t("feed_title", site=title), urls.feed(lang),
-                            urls.home(lang), description)))
+                            urls.home(lang), description), site.listing[lang][:items]))
         for entry in site.tags[lang].values():
             outputs.append((output_file(urls.tag_feed(entry.slug, lang)), f"the tag '{entry.name}'",
                             lambda lang=lang, t=t, title=title, entry=entry: feeds.rss(
                                 site, lang, entry.posts, t("tag_feed_title", site=title, tag=entry.name),
                                 urls.tag_feed(entry.slug, lang), urls.tag(entry.slug, lang),
-                                t("tag_title", tag=entry.name))))
+                                t("tag_title", tag=entry.name)), entry.posts[:items]))
     newest = {lang: max((p.last_modified for p in site.listing[lang]), default=None) for lang in settings.codes}
     indexable = [(s.url, alternates(site, s), lastmod(site, s, newest)) for s in specs if s.kind != "404"]
-    outputs.append(("sitemap.xml", "the sitemap", lambda: seo.sitemap(site, indexable)))
-    outputs.append(("robots.txt", "robots.txt", seo.robots(site)))
+    outputs.append(("sitemap.xml", "the sitemap", lambda: seo.sitemap(site, indexable), None))
+    outputs.append(("robots.txt", "robots.txt", seo.robots(site), None))
     for old, new, source in site.aliases:
-        outputs.append((output_file(old), f"{source} (alias {old})", redirect_page(site, new)))
-    outputs += hosting_files(site)
-    outputs += presence.outputs(site)  # /contact.vcf and the generated social images
+        outputs.append((output_file(old), f"{source} (alias {old})", redirect_page(site, new), None))
+    outputs += [(path, source, data, None) for path, source, data in hosting_files(site)]
+    # /contact.vcf and the generated social images
+    outputs += [(path, source, data, None) for path, source, data in presence.outputs(site)]
     return outputs
 
 

@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -59,9 +60,9 @@ class Settings:
     now: datetime
     """"Today": SOURCE_DATE_EPOCH when set, else the clock."""
     cname: str | None = None
+    """Custom domain for hosts that read a CNAME file (GitHub Pages)."""
     post_social_images: bool = False
     """Draw a social image per post (with its title), not only one per language."""
-    """Custom domain for hosts that read a CNAME file (GitHub Pages)."""
     drafts: bool = False
     future: bool = False
     warnings: list[str] = field(default_factory=list)
@@ -70,9 +71,9 @@ class Settings:
     def default_lang(self) -> str:
         return self.languages[0].code
 
-    @property
-    def codes(self) -> list[str]:
-        return [lang.code for lang in self.languages]
+    @cached_property  # asked for on every page
+    def codes(self) -> tuple[str, ...]:
+        return tuple(lang.code for lang in self.languages)
 
     def language(self, code: str) -> Language:
         return next(lang for lang in self.languages if lang.code == code)

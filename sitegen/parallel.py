@@ -9,6 +9,7 @@ than it saves there.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Any, Callable, Sequence
@@ -46,6 +47,10 @@ def ordered_map(task: Callable[[Any], Any], items: Sequence[Any], min_items: int
             report(len(results), len(items))
         return results
     _task = task
+    # Frozen, the objects the workers inherit are left out of collections,
+    # which would otherwise walk them, and so copy their memory pages, in
+    # every worker.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             # Chunks large enough to amortise the hand-over, small enough to balance.
@@ -56,3 +61,4 @@ def ordered_map(task: Callable[[Any], Any], items: Sequence[Any], min_items: int
             return results
     finally:
         _task = None
+        gc.unfreeze()

@@ -7,11 +7,11 @@ consistent site.
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, reduce
 from itertools import combinations
+from operator import and_
 from datetime import date
 
 from slugify import slugify
@@ -170,28 +170,37 @@ def _series(posts: list[Post], listing: list[Post], lang: str, urls: Urls) -> di
 def _link_similar(posts: list[Post], listing: dict[str, list[Post]]) -> None:
     """Similar posts: most shared tags first, then the most recent.
 
-    Set intersections instead of counting every candidate: a post with k
-    tags looks first for posts sharing all k, then k-1, …, and stops as soon
-    as it has enough, which keeps thousands of posts fast."""
+    A post with k tags looks first for posts sharing all k, then k-1, …, and
+    stops as soon as it has enough. Each tag's posts are a bit set (bit i:
+    the i-th most recent post), so the intersections and unions are a few
+    machine words per 64 posts, and the most recent of a set is its lowest
+    bit: a site of 16,000 posts costs little more per post than one of 1,000."""
     for lang, shown in listing.items():
-        by_tag: dict[str, set[int]] = defaultdict(set)
+        members: dict[str, bytearray] = defaultdict(lambda: bytearray(len(shown) // 8 + 1))
         for index, post in enumerate(shown):  # shown is newest first: the index is the recency rank
             for name in set(post.tag_names):
-                by_tag[name].add(index)
+                members[name][index >> 3] |= 1 << (index & 7)
+        by_tag = {name: int.from_bytes(bits, "little") for name, bits in members.items()}
         position = {id(p): i for i, p in enumerate(shown)}
         for index, post in enumerate(shown):
             if post.lang != lang:
                 continue
-            excluded = {index, *(position[id(t)] for t in post.translations if id(t) in position)}
+            taken = 1 << index
+            for translation in post.translations:
+                if id(translation) in position:
+                    taken |= 1 << position[id(translation)]
             tags = sorted(set(post.tag_names))
             chosen: list[int] = []
             for size in range(len(tags), 0, -1):
-                level: set[int] = set()
+                level = 0
                 for group in combinations(tags, size):
-                    level |= set.intersection(*(by_tag[name] for name in group))
-                level -= excluded
-                level.difference_update(chosen)
-                chosen += heapq.nsmallest(SIMILAR_COUNT - len(chosen), level)
+                    level |= reduce(and_, (by_tag[name] for name in group))
+                level &= ~taken
+                while level and len(chosen) < SIMILAR_COUNT:
+                    lowest = level & -level
+                    chosen.append(lowest.bit_length() - 1)
+                    taken |= lowest
+                    level ^= lowest
                 if len(chosen) >= SIMILAR_COUNT:
                     break
             post.similar = tuple(shown[i] for i in chosen)
