@@ -21,7 +21,7 @@ from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
 from .incremental import (Inputs, digest, next_clock_change, page_digest, site_digest, source_signature,
-                          template_digests, theme_inputs)
+                          template_digests, templates_used, theme_inputs)
 from .models import Post
 from .parallel import ordered_map
 from .readers import ReadMemo, file_hash, is_ignored, read_sources
@@ -197,6 +197,12 @@ class Builder:
                 spec = to_render[index]
                 return out.store(output_file(spec.url), renderer.render(spec))
 
+            # Loaded here, the templates are shared with the workers instead of loaded by each.
+            for name in sorted(templates_used(env, {spec.template for spec in to_render})):
+                try:
+                    renderer.template(name)
+                except SitegenError:
+                    pass  # reported by the page that renders it
             report = (lambda done, total: self.progress("rendering pages", done, total)) if self.progress else None
             # Workers get indices: a page's spec would drag its posts' whole graph through pickle.
             changes = ordered_map(render_page, range(len(to_render)), progress=report)

@@ -37,34 +37,46 @@ def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str,
     """Per template: a digest of its own file and of every template it
     extends, includes or imports. A template using a name computed at run
     time depends on every template."""
+    sources, references = _template_graph(env)
+    return {name: digest(*(f"{n}:{sources.get(n, 'missing')}" for n in sorted(_closure(name, sources, references))))
+            for name in names}
+
+
+def templates_used(env: jinja2.Environment, names: Iterable[str]) -> set[str]:
+    """The templates rendering `names` loads, those among them that exist."""
+    sources, references = _template_graph(env)
+    return {n for name in names for n in _closure(name, sources, references) if n in sources}
+
+
+def _template_graph(env: jinja2.Environment) -> tuple[dict[str, str], dict[str, set[str] | None]]:
+    """Every template's source, and the names each one refers to."""
     loader = env.loader
     assert isinstance(loader, jinja2.FileSystemLoader)
-    every = sorted(loader.list_templates())
     sources: dict[str, str] = {}
     references: dict[str, set[str] | None] = {}
-    for name in every:
+    for name in sorted(loader.list_templates()):
         try:
             source, _, _ = loader.get_source(env, name)
         except jinja2.TemplateNotFound:
             continue
         sources[name] = source
         references[name] = referenced_templates(source)
+    return sources, references
 
-    def closure(name: str) -> set[str]:
-        done: set[str] = set()
-        todo = [name]
-        while todo:
-            current = todo.pop()
-            if current in done:
-                continue
-            done.add(current)
-            refs = references.get(current, set())
-            if refs is None:
-                return set(every)
-            todo.extend(refs)
-        return done
 
-    return {name: digest(*(f"{n}:{sources.get(n, 'missing')}" for n in sorted(closure(name)))) for name in names}
+def _closure(name: str, sources: dict[str, str], references: dict[str, set[str] | None]) -> set[str]:
+    done: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in done:
+            continue
+        done.add(current)
+        refs = references.get(current, set())
+        if refs is None:
+            return set(sources)
+        todo.extend(refs)
+    return done
 
 
 TEMPLATE_TAG = re.compile(r"{%-?\s*(extends|include|import|from)\s+(.*?)-?%}", re.S)

@@ -22,13 +22,19 @@ from sitegen import markdown_fast
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
+@lru_cache(maxsize=256)
+def _lexer(name: str):
+    """Looking a lexer up by name walks Pygments' whole list: once per language is enough."""
+    try:
+        return get_lexer_by_name(name)
+    except ClassNotFound:
+        return None
+
+
 def _highlight(code: str, lang: str, _attrs: str) -> str:
     """Fenced code: Pygments spans with CSS classes; the theme styles them."""
     name = (lang or "").split()[0] if lang else ""
-    try:
-        lexer = get_lexer_by_name(name) if name else None
-    except ClassNotFound:
-        lexer = None
+    lexer = _lexer(name) if name else None
     body = highlight(code, lexer, _FORMATTER) if lexer else html.escape(code)
     cls = f' class="language-{html.escape(name)}"' if name else ""
     # Starting with "<pre" tells markdown-it to use this as the whole block.

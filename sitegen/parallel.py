@@ -52,8 +52,11 @@ def ordered_map(task: Callable[[Any], Any], items: Sequence[Any], min_items: int
     # every worker.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=2) as pool:
             # Chunks large enough to amortise the hand-over, small enough to balance.
+            # A worker is replaced every two chunks: reading the inherited objects
+            # (reference counts) copies their pages, which would add up to a
+            # copy of the whole site per worker.
             results = []
             for result in pool.imap(_run, items, chunksize=max(1, len(items) // (workers * 8))):
                 results.append(result)
