@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Callable
@@ -192,10 +193,27 @@ class Builder:
                 else:
                     to_render.append(spec)
 
-            def render_page(index: int) -> bool:
-                # Written by the process that renders it: pages never pile up in memory.
-                spec = to_render[index]
-                return out.store(output_file(spec.url), renderer.render(spec))
+            # What must be made: the pages to render, then feeds, the sitemap and
+            # social images that changed, all shared out among the workers.
+            jobs: list[tuple[str, Callable[[], bytes]]] = [
+                (output_file(spec.url), partial(renderer.render, spec)) for spec in to_render]
+            for path, _, data, listed in extra:
+                if listed is not None:  # a feed: it changes only with the posts it lists
+                    key = digests[f"feed:{path}"] = digest(everywhere, path, *shown.whole(listed),
+                                                           *shown.listed(listed))
+                    if (incremental and self.page_digests.get(f"feed:{path}") == key
+                            and os.path.isfile(os.path.join(output_text, path))):
+                        out.keep(path)
+                        continue
+                if callable(data):
+                    jobs.append((path, data))
+                else:
+                    out.write(path, data)
+
+            def make(index: int) -> bool:
+                # Written by the process that makes it: pages never pile up in memory.
+                path, content = jobs[index]
+                return out.store(path, content())
 
             # Loaded here, the templates are shared with the workers instead of loaded by each.
             for name in sorted(templates_used(env, {spec.template for spec in to_render})):
@@ -205,19 +223,10 @@ class Builder:
                     pass  # reported by the page that renders it
             report = (lambda done, total: self.progress("rendering pages", done, total)) if self.progress else None
             # Workers get indices: a page's spec would drag its posts' whole graph through pickle.
-            changes = ordered_map(render_page, range(len(to_render)), progress=report)
-            for spec, changed in zip(to_render, changes):
-                out.note(output_file(spec.url), changed)
+            changes = ordered_map(make, range(len(jobs)), progress=report, renew_workers=True)
+            for (path, _), changed in zip(jobs, changes):
+                out.note(path, changed)
             rendered = len(to_render)
-            for path, _, data, listed in extra:
-                if listed is not None:  # a feed: it changes only with the posts it lists
-                    key = digests[f"feed:{path}"] = digest(everywhere, path, *shown.whole(listed),
-                                                           *shown.listed(listed))
-                    if (incremental and self.page_digests.get(f"feed:{path}") == key
-                            and os.path.isfile(os.path.join(output_text, path))):
-                        out.keep(path)
-                        continue
-                out.write(path, data() if callable(data) else data)
             for path, _, source in copies:
                 out.copy(path, source)
         self.page_digests, self.output_key, self.produced = digests, output_key, out.produced

@@ -34,9 +34,13 @@ def _run(item: Any) -> Any:
 
 
 def ordered_map(task: Callable[[Any], Any], items: Sequence[Any], min_items: int = MIN_ITEMS,
-                progress: Callable[[int, int], None] | None = None) -> list[Any]:
+                progress: Callable[[int, int], None] | None = None, renew_workers: bool = False) -> list[Any]:
     """`[task(i) for i in items]`, in forked processes when it pays off.
-    `progress(done, total)` is called as results arrive."""
+    `progress(done, total)` is called as results arrive. `renew_workers`:
+    replace each worker after two of its sixteen chunks, for tasks that read
+    much of what the workers inherit (reading an object writes its reference
+    count, which copies its memory page: a long-lived worker ends up with a
+    copy of everything it read)."""
     global _task
     report = progress or (lambda done, total: None)
     workers = min(worker_count(), max(1, len(items) // (min_items // 2 or 1)))
@@ -52,11 +56,8 @@ def ordered_map(task: Callable[[Any], Any], items: Sequence[Any], min_items: int
     # every worker.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=2) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=2 if renew_workers else None) as pool:
             # Chunks large enough to amortise the hand-over, small enough to balance.
-            # A worker is replaced every two chunks: reading the inherited objects
-            # (reference counts) copies their pages, which would add up to a
-            # copy of the whole site per worker.
             results = []
             for result in pool.imap(_run, items, chunksize=max(1, len(items) // (workers * 8))):
                 results.append(result)
