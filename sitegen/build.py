@@ -50,6 +50,8 @@ class StrictFailure(SitegenError):
 
 
 CACHE_FILE = Path(".sitegen-cache") / "build.pickle"
+CACHE_FORMAT = 2
+"""Changes whenever what the cache holds changes shape, so an older one is ignored."""
 UNCHANGED_FILE = Path(".sitegen-cache") / "unchanged.json"
 """What the last build read and wrote, small enough to check before loading
 anything else: when no source changed since, the build has nothing to do."""
@@ -242,7 +244,7 @@ class Builder:
             if hashlib.blake2b(payload, digest_size=16).hexdigest().encode() != checksum:
                 return
             state = pickle.loads(payload)
-            if state.get("version") != (__version__, sys.version):
+            if state.get("version") != (CACHE_FORMAT, __version__, sys.version):
                 return
             self.memo, self.page_digests, self.output_key = state["memo"], state["pages"], state["output"]
             self.produced = state["produced"]
@@ -251,7 +253,7 @@ class Builder:
 
     def _save_cache(self) -> None:
         assert self.cache_path is not None
-        payload = pickle.dumps({"version": (__version__, sys.version), "memo": self.memo,
+        payload = pickle.dumps({"version": (CACHE_FORMAT, __version__, sys.version), "memo": self.memo,
                                 "pages": self.page_digests, "output": self.output_key,
                                 "produced": self.produced},
                                protocol=pickle.HIGHEST_PROTOCOL)

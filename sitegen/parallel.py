@@ -37,7 +37,7 @@ def ordered_map(task: Callable[[Any], Any], items: Sequence[Any], min_items: int
                 progress: Callable[[int, int], None] | None = None, renew_workers: bool = False) -> list[Any]:
     """`[task(i) for i in items]`, in forked processes when it pays off.
     `progress(done, total)` is called as results arrive. `renew_workers`:
-    replace each worker after two of its sixteen chunks, for tasks that read
+    replace each worker after four of the sixteen chunks, for tasks that read
     much of what the workers inherit (reading an object writes its reference
     count, which copies its memory page: a long-lived worker ends up with a
     copy of everything it read)."""
@@ -56,7 +56,7 @@ def ordered_map(task: Callable[[Any], Any], items: Sequence[Any], min_items: int
     # every worker.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=2 if renew_workers else None) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=4 if renew_workers else None) as pool:
             # Chunks large enough to amortise the hand-over, small enough to balance.
             results = []
             for result in pool.imap(_run, items, chunksize=max(1, len(items) // (workers * 8))):

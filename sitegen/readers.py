@@ -403,9 +403,10 @@ class ReadMemo:
     Only valid for one set of settings (languages, time zone, …)."""
 
     settings_key: str = ""
-    records: dict[Path, tuple[str, Any, list[str]]] = field(default_factory=dict)
-    """path → (content hash, record, warnings it gave)."""
-    stats: dict[Path, tuple[int, int, int]] = field(default_factory=dict)
+    records: dict[str, tuple[str, Any, list[str]]] = field(default_factory=dict)
+    """path → (content hash, record, warnings it gave). Paths as text: Path
+    objects are slow to unpickle, by the thousand."""
+    stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     """path → (mtime_ns, size, inode) when it was hashed."""
     hashes: dict[str, str] = field(default_factory=dict)
     """source (as records name it) → content hash, from the last read."""
@@ -429,8 +430,8 @@ def content_digest(path: Path, memo: ReadMemo, now_ns: int) -> tuple[str, tuple[
     inode are those of the last read and it has not just been written; and
     the stat taken before reading (so a write during the read is seen next time)."""
     key = stat_key(path)
-    known = memo.records.get(path)
-    if (known is not None and key is not None and memo.stats.get(path) == key
+    known = memo.records.get(str(path))
+    if (known is not None and key is not None and memo.stats.get(str(path)) == key
             and now_ns - key[0] > RACY_SECONDS * 1e9):
         return known[0], key
     return file_hash(path), key
@@ -467,7 +468,7 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
     now_ns = clock.time_ns()
     checked = [content_digest(path, memo, now_ns) if memo is not None else ("", None) for _, _, path, _ in tasks]
     digests = [digest for digest, _ in checked]
-    known = [memo.records.get(path) if memo is not None else None for _, _, path, _ in tasks]
+    known = [memo.records.get(str(path)) if memo is not None else None for _, _, path, _ in tasks]
     stale = [i for i, entry in enumerate(known) if entry is None or entry[0] != digests[i]]
 
     def parse(index: int) -> tuple[Any, list[str], SitegenError | None]:
@@ -486,7 +487,7 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
 
     parsed = dict(zip(stale, ordered_map(parse, stale)))
     errors: list[SitegenError] = []
-    seen: dict[Path, tuple[str, Any, list[str]]] = {}
+    seen: dict[str, tuple[str, Any, list[str]]] = {}
     hashes: dict[str, str] = {}
     groups: dict[str, list[Any]] = {"posts": [], "pages": [], "services": [], "profile": []}
     for index, (group, _, path, _) in enumerate(tasks):
@@ -498,7 +499,7 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
         else:
             record, warnings = known[index][1], known[index][2]  # type: ignore[index]
         settings.warnings.extend(warnings)
-        seen[path] = (digests[index], record, warnings)
+        seen[str(path)] = (digests[index], record, warnings)
         hashes[display_path(path, settings.root)] = digests[index]
         # Relations (translations, series, …) are set on copies by the site
         # model, so the memo keeps each record as it was read.
@@ -506,8 +507,8 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
     static = [StaticFile(p, "/" + p.relative_to(content / "static").as_posix())
               for p in _files(content / "static", "**/*")]
     if memo is not None:
-        memo.stats = {tasks[i][2]: key for i, (_, key) in enumerate(checked)
-                      if key is not None and tasks[i][2] in seen}
+        memo.stats = {str(tasks[i][2]): key for i, (_, key) in enumerate(checked)
+                      if key is not None and str(tasks[i][2]) in seen}
         memo.records, memo.hashes = seen, hashes
     if errors:
         raise errors[0] if len(errors) == 1 else ContentErrors(errors)

@@ -14,6 +14,8 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -148,6 +150,18 @@ def op_page(site: Path, n: int, data) -> None:
         path.write_text(f"---\ntitle: Contact {n}\n---\nÉcrivez-moi {n}.\n", encoding="utf-8")
 
 
+@contextmanager
+def copy_of_mini_site() -> Iterator[Path]:
+    """A fresh copy per example: hypothesis runs many in one test."""
+    work = Path(tempfile.mkdtemp(prefix="sitegen-incr-"))
+    try:
+        site = work / "site"
+        shutil.copytree(FIXTURES / "mini", site)
+        yield site
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 OPERATIONS = [op_add, op_translate, op_delete, op_edit_body, op_retitle, op_retag, op_toggle_draft,
               op_edit_service, op_edit_profile, op_override_template, op_edit_static, op_page]
 
@@ -156,10 +170,7 @@ OPERATIONS = [op_add, op_translate, op_delete, op_edit_body, op_retitle, op_reta
 @given(data=st.data(), steps=st.lists(st.sampled_from(OPERATIONS), min_size=1, max_size=5))
 def test_incremental_rebuilds_equal_full_builds(monkeypatch, data, steps):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
-    work = Path(tempfile.mkdtemp(prefix="sitegen-incr-"))
-    try:
-        site = work / "site"
-        shutil.copytree(FIXTURES / "mini", site)
+    with copy_of_mini_site() as site:
         builder = Builder(site)
         first = builder.build()
         assert first.rendered == first.pages
@@ -167,8 +178,6 @@ def test_incremental_rebuilds_equal_full_builds(monkeypatch, data, steps):
             step(site, n, data)
             builder.build()
             assert_same_as_full_build(site, site / "public")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def op_nothing(site: Path, n: int, data) -> None:
@@ -193,10 +202,7 @@ def age_written_files(site: Path, before: dict[Path, int], base_ns: int, step: i
 @given(data=st.data(), steps=st.lists(st.sampled_from([*OPERATIONS, op_nothing]), min_size=1, max_size=5))
 def test_builds_through_the_cache_on_disk_equal_full_builds(monkeypatch, data, steps):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
-    work = Path(tempfile.mkdtemp(prefix="sitegen-cache-"))
-    try:
-        site = work / "site"
-        shutil.copytree(FIXTURES / "mini", site)
+    with copy_of_mini_site() as site:
         base_ns = time.time_ns() - 3600 * 1_000_000_000
         times = age_written_files(site, {}, base_ns, 0)
         build(site)
@@ -210,8 +216,6 @@ def test_builds_through_the_cache_on_disk_equal_full_builds(monkeypatch, data, s
                 assert result.rendered == 0
                 assert cache.stat().st_mtime_ns == cache_written, "the cache was loaded and saved for nothing"
             assert_same_as_full_build(site, site / "public")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def backdate(site: Path) -> None:
