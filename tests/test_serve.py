@@ -31,9 +31,12 @@ class Preview:
         self.site = site
         self.port = free_port()
         env = {**os.environ, "SOURCE_DATE_EPOCH": TODAY_EPOCH, "PYTHONUNBUFFERED": "1"}
+        # As in a terminal, Ctrl-C (SIGINT) must reach it: a test run started in
+        # the background (`cmd &`) would otherwise pass SIGINT on as ignored.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sitegen", "serve", "--port", str(self.port), *args],
-            cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
