@@ -147,6 +147,7 @@ _LONG_TILDE_RUN = re.compile(r"^(?![ \t>]*~~~).*~~~", re.MULTILINE)  # "~~~~" in
 _EMPTY_LIST_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]*$", re.MULTILINE)
 _TITLE_AFTER_DEFINITION = re.compile(r"^[ \t]*\[[^\]]+\]:.*\n[ \t]*[\"'(]", re.MULTILINE)
 _ENTITY_IN_DESTINATION = re.compile(r"\]\([^)]*&|^[ \t]*\[[^\]]+\]:[ \t]*\S*&", re.MULTILINE)
+_BRACKET_PAREN_AT_LINE_END = re.compile(r"\]\([ \t]*$", re.MULTILINE)  # "[ref](" then nothing
 _TABLE_DELIMITER_ROW = re.compile(r"^[ \t>]*[|:-][|: \t-]*$", re.MULTILINE)
 _BLOCK_START = re.compile(r"[ \t]*(?:[-*+>#<]|\d+[.)]|```|~~~)")
 _QUOTE_LINE = re.compile(r"^[ \t]*>", re.MULTILINE)
@@ -218,6 +219,8 @@ def _needs_python(text: str) -> bool:
         return True  # tab stops after quote and list markers
     if "&" in text and _ENTITY_IN_DESTINATION.search(text):
         return True
+    if "](" in text and _BRACKET_PAREN_AT_LINE_END.search(text):
+        return True  # a reference link followed by "(" that opens nothing
     if "]:" in text and _TITLE_AFTER_DEFINITION.search(text):
         return True  # a link definition's title on the next line
     if "<" in text and ("<!" in text or "<?" in text or "%" in text):

@@ -86,6 +86,7 @@ KNOWN_DIFFERENCES = [
     "- a\n  ```\n  x\n  ```\n",                       # fence right after a tight item's text
     "[r]: /u\n\"\"(»\n",                              # definition title on the next line
     "[a](&nbsp;2)\n",                                 # entity in a link destination
+    "[r]: /u\n\n—[r](\n\nmore\n",                      # a reference link, then "(" at the line's end
     "x ~~~~a~~ ~~~\n",                                # long tilde runs inline
     "> 1. > \t    word\n",                            # tab stops in nested containers
     "Note[^1] and ^[inline].\n\n[^1]: The note.\n",   # footnotes
