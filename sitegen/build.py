@@ -21,8 +21,8 @@ from . import __version__, feeds, presence, seo
 from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
-from .incremental import (Inputs, digest, next_clock_change, page_digest, site_digest, source_signature,
-                          template_digests, templates_used, theme_inputs)
+from .incremental import (Inputs, TemplateGraph, digest, next_clock_change, page_digest, site_digest,
+                          source_signature, theme_inputs)
 from .models import Post
 from .parallel import ordered_map
 from .readers import ReadMemo, file_hash, is_ignored, read_sources
@@ -166,7 +166,8 @@ class Builder:
         check_collisions(claims)
 
         env, last_templates = self._environment(site)
-        templates = template_digests(env, {s.template for s in specs})
+        graph = TemplateGraph(env)
+        templates = graph.digests({s.template for s in specs})
         if templates != last_templates:
             if env.cache is not None:
                 env.cache.clear()  # never trust file times alone
@@ -184,13 +185,18 @@ class Builder:
         digests: dict[str, str] = {}
         output_text = str(output)
         writer = UpdatedOutput(output, self.produced) if incremental else StagedOutput(output)
+
+        def unchanged(name: str, key: str, relative: str) -> bool:
+            """Whether an output's digest is the last build's and its file still there."""
+            digests[name] = key
+            return (incremental and self.page_digests.get(name) == key
+                    and os.path.isfile(os.path.join(output_text, relative)))
+
         with writer as out:
             to_render = []
             for spec in specs:
                 relative = output_file(spec.url)
-                page_key = digests[spec.url] = page_digest(site, spec, everywhere, templates, shown)
-                if (incremental and self.page_digests.get(spec.url) == page_key
-                        and os.path.isfile(os.path.join(output_text, relative))):
+                if unchanged(spec.url, page_digest(site, spec, everywhere, templates, shown), relative):
                     out.keep(relative)
                 else:
                     to_render.append(spec)
@@ -200,13 +206,11 @@ class Builder:
             jobs: list[tuple[str, Callable[[], bytes]]] = [
                 (output_file(spec.url), partial(renderer.render, spec)) for spec in to_render]
             for path, _, data, listed in extra:
-                if listed is not None:  # a feed: it changes only with the posts it lists
-                    key = digests[f"feed:{path}"] = digest(everywhere, path, *shown.whole(listed),
-                                                           *shown.listed(listed))
-                    if (incremental and self.page_digests.get(f"feed:{path}") == key
-                            and os.path.isfile(os.path.join(output_text, path))):
-                        out.keep(path)
-                        continue
+                # A feed changes only with the posts it lists.
+                if listed is not None and unchanged(
+                        f"feed:{path}", digest(everywhere, path, *shown.whole(listed), *shown.listed(listed)), path):
+                    out.keep(path)
+                    continue
                 if callable(data):
                     jobs.append((path, data))
                 else:
@@ -218,7 +222,7 @@ class Builder:
                 return out.store(path, content())
 
             # Loaded here, the templates are shared with the workers instead of loaded by each.
-            for name in sorted(templates_used(env, {spec.template for spec in to_render})):
+            for name in sorted(graph.used({spec.template for spec in to_render})):
                 try:
                     renderer.template(name)
                 except SitegenError:

@@ -33,50 +33,47 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:
-    """Per template: a digest of its own file and of every template it
-    extends, includes or imports. A template using a name computed at run
-    time depends on every template."""
-    sources, references = _template_graph(env)
-    return {name: digest(*(f"{n}:{sources.get(n, 'missing')}" for n in sorted(_closure(name, sources, references))))
-            for name in names}
+class TemplateGraph:
+    """A theme's templates and the names each one extends, includes or
+    imports, read once per build."""
 
+    def __init__(self, env: jinja2.Environment):
+        loader = env.loader
+        assert isinstance(loader, jinja2.FileSystemLoader)
+        self.sources: dict[str, str] = {}
+        self.references: dict[str, set[str] | None] = {}
+        for name in sorted(loader.list_templates()):
+            try:
+                source, _, _ = loader.get_source(env, name)
+            except jinja2.TemplateNotFound:
+                continue
+            self.sources[name] = source
+            self.references[name] = referenced_templates(source)
 
-def templates_used(env: jinja2.Environment, names: Iterable[str]) -> set[str]:
-    """The templates rendering `names` loads, those among them that exist."""
-    sources, references = _template_graph(env)
-    return {n for name in names for n in _closure(name, sources, references) if n in sources}
+    def closure(self, name: str) -> set[str]:
+        """`name` and every template it loads; all of them when one is
+        named at run time."""
+        done: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in done:
+                continue
+            done.add(current)
+            refs = self.references.get(current, set())
+            if refs is None:
+                return set(self.sources)
+            todo.extend(refs)
+        return done
 
+    def digests(self, names: Iterable[str]) -> dict[str, str]:
+        """Per template: a digest of its own file and of every template it loads."""
+        return {name: digest(*(f"{n}:{self.sources.get(n, 'missing')}" for n in sorted(self.closure(name))))
+                for name in names}
 
-def _template_graph(env: jinja2.Environment) -> tuple[dict[str, str], dict[str, set[str] | None]]:
-    """Every template's source, and the names each one refers to."""
-    loader = env.loader
-    assert isinstance(loader, jinja2.FileSystemLoader)
-    sources: dict[str, str] = {}
-    references: dict[str, set[str] | None] = {}
-    for name in sorted(loader.list_templates()):
-        try:
-            source, _, _ = loader.get_source(env, name)
-        except jinja2.TemplateNotFound:
-            continue
-        sources[name] = source
-        references[name] = referenced_templates(source)
-    return sources, references
-
-
-def _closure(name: str, sources: dict[str, str], references: dict[str, set[str] | None]) -> set[str]:
-    done: set[str] = set()
-    todo = [name]
-    while todo:
-        current = todo.pop()
-        if current in done:
-            continue
-        done.add(current)
-        refs = references.get(current, set())
-        if refs is None:
-            return set(sources)
-        todo.extend(refs)
-    return done
+    def used(self, names: Iterable[str]) -> set[str]:
+        """The templates rendering `names` loads, those among them that exist."""
+        return {n for name in names for n in self.closure(name) if n in self.sources}
 
 
 TEMPLATE_TAG = re.compile(r"{%-?\s*(extends|include|import|from)\s+(.*?)-?%}", re.S)

@@ -28,7 +28,7 @@ def check_collisions(claims: list[tuple[str, str]]) -> None:
         owners[path] = source
 
 
-def inside(relative: str) -> str:
+def contained(relative: str) -> str:
     """`relative`, normalised, if it stays inside the folder it is relative to.
     The staging folder is new and only sitegen writes in it, so no symlink can
     lead out of it and a check of the path's text is enough."""
@@ -69,7 +69,7 @@ class _Output:
 
     def target(self, relative: str) -> Path:
         """Where an output file goes in the staging folder; never outside it."""
-        path = self.staging / inside(relative)
+        path = self.staging / contained(relative)
         if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
