@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 
 from .errors import TemplateError
@@ -122,4 +123,10 @@ def format_date(value: date | datetime, locale: str, pattern: str = "long") -> s
 @lru_cache(maxsize=65536)
 def _format_day(day: date, locale: str, pattern: str) -> str:
     # A post's date appears in every list that shows it: format it once.
-    return babel_format_date(day, format=pattern, locale=locale)
+    return babel_format_date(day, format=pattern, locale=_locale(locale))
+
+
+@lru_cache(maxsize=64)
+def _locale(identifier: str) -> Locale:
+    # Given a name, Babel parses it again on every call: more than half of a date's cost.
+    return Locale.parse(identifier)

@@ -34,11 +34,18 @@ def _lexer(name: str):
 def _highlight(code: str, lang: str, _attrs: str) -> str:
     """Fenced code: Pygments spans with CSS classes; the theme styles them."""
     name = (lang or "").split()[0] if lang else ""
-    lexer = _lexer(name) if name else None
-    body = highlight(code, lexer, _FORMATTER) if lexer else html.escape(code)
+    body = _highlighted(code, name)
     cls = f' class="language-{html.escape(name)}"' if name else ""
     # Starting with "<pre" tells markdown-it to use this as the whole block.
     return f'<pre class="highlight"><code{cls}>{body}</code></pre>\n'
+
+
+@lru_cache(maxsize=1024)
+def _highlighted(code: str, name: str) -> str:
+    # The translations of a post share its code, and read one after the other
+    # (name.md, name.fr.md), they are highlighted once.
+    lexer = _lexer(name) if name else None
+    return highlight(code, lexer, _FORMATTER) if lexer else html.escape(code)
 
 
 @lru_cache(maxsize=4096)

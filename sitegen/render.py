@@ -108,6 +108,10 @@ def make_environment(site: Site, bytecode_dir: Path | None = None) -> jinja2.Env
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Jinja would stat every template a page uses, for every page. Builds
+        # compare the templates' digests instead and empty the cache when one
+        # changed.
+        auto_reload=False,
     )
     env.filters["isodate"] = isodate
     env.filters["date"] = localized_date

@@ -135,6 +135,7 @@ class SiteView:
         self.tagline = settings.tagline[lang]
         self.base_url = settings.base_url
         self.languages = list(settings.languages)
+        self.language_names = {language.code: language.name for language in settings.languages}
         self.default_lang = settings.default_lang
         self.profile = ProfileView(site, lang)
         self.notices = self.profile.availability
