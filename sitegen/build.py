@@ -192,11 +192,14 @@ class Builder:
             return (incremental and self.page_digests.get(name) == key
                     and os.path.isfile(os.path.join(output_text, relative)))
 
+        def page_key(spec: PageSpec) -> str:
+            return page_digest(site, spec, everywhere, templates, shown)
+
         with writer as out:
             to_render = []
             for spec in specs:
                 relative = output_file(spec.url)
-                if unchanged(spec.url, page_digest(site, spec, everywhere, templates, shown), relative):
+                if incremental and unchanged(spec.url, page_key(spec), relative):
                     out.keep(relative)
                 else:
                     to_render.append(spec)
@@ -205,6 +208,9 @@ class Builder:
             # social images that changed, all shared out among the workers.
             jobs: list[tuple[str, Callable[[], bytes]]] = [
                 (output_file(spec.url), partial(renderer.render, spec)) for spec in to_render]
+            # Without a last build to compare with, every page is rendered, and
+            # the workers work out the digests for the next build alongside.
+            keys_to_make = {} if incremental else {index: spec for index, spec in enumerate(to_render)}
             for path, _, data, listed in extra:
                 # A feed changes only with the posts it lists.
                 if listed is not None and unchanged(
@@ -216,10 +222,11 @@ class Builder:
                 else:
                     out.write(path, data)
 
-            def make(index: int) -> bool:
+            def make(index: int) -> tuple[bool, str | None]:
                 # Written by the process that makes it: pages never pile up in memory.
                 path, content = jobs[index]
-                return out.store(path, content())
+                spec = keys_to_make.get(index)
+                return out.store(path, content()), page_key(spec) if spec is not None else None
 
             # Loaded here, the templates are shared with the workers instead of loaded by each.
             for name in sorted(graph.used({spec.template for spec in to_render})):
@@ -229,9 +236,11 @@ class Builder:
                     pass  # reported by the page that renders it
             report = (lambda done, total: self.progress("rendering pages", done, total)) if self.progress else None
             # Workers get indices: a page's spec would drag its posts' whole graph through pickle.
-            changes = ordered_map(make, range(len(jobs)), progress=report, renew_workers=True)
-            for (path, _), changed in zip(jobs, changes):
+            results = ordered_map(make, range(len(jobs)), progress=report, renew_workers=True)
+            for index, ((path, _), (changed, key)) in enumerate(zip(jobs, results)):
                 out.note(path, changed)
+                if key is not None:
+                    digests[keys_to_make[index].url] = key
             rendered = len(to_render)
             for path, _, source in copies:
                 out.copy(path, source)
