@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import sys
 import time
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from html import escape
@@ -17,44 +15,24 @@ from typing import Callable
 
 import jinja2
 
-from . import __version__, feeds, presence, seo
+from . import __version__, feeds, presence, seo, uptodate
 from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
-from .incremental import (Inputs, TemplateGraph, digest, next_clock_change, page_digest, site_digest,
-                          source_signature, theme_inputs)
+from .incremental import Inputs, TemplateGraph, next_clock_change, page_digest, site_digest, theme_inputs
 from .models import Post
 from .parallel import ordered_map
-from .readers import ReadMemo, file_hash, is_ignored, read_sources
+from .readers import ReadMemo, is_ignored, read_sources
 from .render import PageSpec, Renderer, alternates, make_environment, plan_pages
 from .sitemodel import Site, build_site
+from .uptodate import BuildResult, digest, fail_if_strict
 from .urls import output_file
 from .writer import StagedOutput, UpdatedOutput, check_collisions
-
-
-@dataclass
-class BuildResult:
-    pages: int
-    files: int
-    seconds: float
-    output: Path
-    warnings: list[str] = field(default_factory=list)
-    rendered: int = 0
-    """Pages rendered this time (the others were unchanged)."""
-    changed: list[str] = field(default_factory=list)
-    """Output files written or removed, relative to the output folder."""
-
-
-class StrictFailure(SitegenError):
-    """--strict and there were warnings."""
 
 
 CACHE_FILE = Path(".sitegen-cache") / "build.pickle"
 CACHE_FORMAT = 2
 """Changes whenever what the cache holds changes shape, so an older one is ignored."""
-UNCHANGED_FILE = Path(".sitegen-cache") / "unchanged.json"
-"""What the last build read and wrote, small enough to check before loading
-anything else: when no source changed since, the build has nothing to do."""
 
 
 class Builder:
@@ -84,65 +62,27 @@ class Builder:
     def build(self, *, strict: bool = False) -> BuildResult:
         started = time.perf_counter()
         settings = load_settings(self.root, **self.options)
-        settings_hash = file_hash(self.root / SETTINGS_FILE)
-        settings_key = digest(__version__, settings_hash, settings.codes,
-                              [(l.name, l.locale) for l in settings.languages], settings.timezone,
-                              settings.base_url, settings.theme_dirs, settings.root.resolve())
-        unchanged_key = signature = None
+        current = uptodate.fingerprint(self.root, settings, with_signature=self.cache_path is not None)
         if self.cache_path is not None:
-            unchanged_key = digest(settings_key, sys.version, settings.drafts, settings.future,
-                                   settings.output.resolve(), os.environ.get("SOURCE_DATE_EPOCH"))
-            signature = source_signature([self.root / SETTINGS_FILE, settings.content_dir, *settings.theme_dirs],
-                                         time.time_ns())
-            last = self._unchanged_since(unchanged_key, signature, settings.output)
-            if last is not None:
-                result = BuildResult(last["pages"], last["files"], time.perf_counter() - started, settings.output,
-                                     last["warnings"])
-                _fail_if_strict(strict, result.warnings)
-                return result
-            (self.root / UNCHANGED_FILE).unlink(missing_ok=True)  # this build may fail half-way
+            unchanged = uptodate.result_if_unchanged(self.root, settings, current, started, strict)
+            if unchanged is not None:
+                return unchanged
+            uptodate.forget(self.root)
             if not self._cache_loaded:
                 self._load_cache()
                 self._cache_loaded = True
-        if settings_key != self.memo.settings_key:
-            self.memo, self.page_digests = ReadMemo(settings_key), {}
+        if current.settings_key != self.memo.settings_key:
+            self.memo, self.page_digests = ReadMemo(current.settings_key), {}
         sources = read_sources(settings, self.memo)
         site = build_site(settings, sources)
-        _fail_if_strict(strict, settings.warnings)
-        pages, files, rendered, changed = self._write(site, settings_hash)
+        fail_if_strict(strict, settings.warnings)
+        pages, files, rendered, changed = self._write(site, current.settings_hash)
         if self.cache_path is not None:
             self._save_cache()
-            if signature is not None:
-                self._save_unchanged({"key": unchanged_key, "signature": signature,
-                                      "until": next_clock_change(settings, sources), "pages": pages,
-                                      "files": files, "warnings": settings.warnings,
-                                      "produced": sorted(self.produced or ())})
+            uptodate.remember(self.root, current, until=next_clock_change(settings, sources), pages=pages,
+                              files=files, warnings=settings.warnings, produced=self.produced or ())
         return BuildResult(pages, files, time.perf_counter() - started, settings.output, settings.warnings,
                            rendered, changed)
-
-    def _unchanged_since(self, key: str, signature: str | None, output: Path) -> dict | None:
-        """The last build's summary if it read exactly these sources with the
-        same settings, the clock has changed nothing since, and its output
-        files are all still there."""
-        if signature is None:
-            return None
-        try:
-            last = json.loads((self.root / UNCHANGED_FILE).read_text(encoding="utf-8"))
-            if last["key"] != key or last["signature"] != signature:
-                return None
-            if last["until"] is not None and time.time() >= last["until"]:
-                return None
-            if not all(os.path.isfile(os.path.join(output, relative)) for relative in last["produced"]):
-                return None
-            return last
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def _save_unchanged(self, state: dict) -> None:
-        path = self.root / UNCHANGED_FILE
-        partial = path.with_suffix(".partial")
-        partial.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(partial, path)
 
     def _environment(self, site: Site) -> tuple[jinja2.Environment, dict[str, str]]:
         settings = site.settings
@@ -275,11 +215,6 @@ class Builder:
         partial = self.cache_path.with_suffix(".partial")
         partial.write_bytes(checksum + payload)
         os.replace(partial, self.cache_path)
-
-
-def _fail_if_strict(strict: bool, warnings: list[str]) -> None:
-    if strict and warnings:
-        raise StrictFailure(f"{len(warnings)} warning(s) and --strict is on:\n  " + "\n  ".join(warnings))
 
 
 def build(root: Path, *, drafts: bool = False, future: bool = False, base_url: str | None = None,

@@ -105,16 +105,22 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from .uptodate import unchanged_build
 
-    bar = ProgressBar() if sys.stderr.isatty() and not args.quiet else None
-    try:
-        result = build(args.root, drafts=args.drafts, future=args.future, base_url=args.base_url,
-                       output=args.output, strict=args.strict, cache=not args.no_cache,
-                       progress=bar.update if bar else None)
-    finally:
-        if bar:
-            bar.clear()
+    options = dict(drafts=args.drafts, future=args.future, base_url=args.base_url, output=args.output,
+                   strict=args.strict)
+    # Checked before the builder is even imported: with nothing to do, a build
+    # costs about as much as starting Python.
+    result = None if args.no_cache else unchanged_build(args.root, **options)
+    if result is None:
+        from .build import build
+
+        bar = ProgressBar() if sys.stderr.isatty() and not args.quiet else None
+        try:
+            result = build(args.root, **options, cache=not args.no_cache, progress=bar.update if bar else None)
+        finally:
+            if bar:
+                bar.clear()
     if not args.quiet:
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)

@@ -1,15 +1,11 @@
-"""Languages: localized values, interface strings and locale-aware dates."""
+"""Languages: localized values and interface strings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from babel import Locale
-from babel.dates import format_date as babel_format_date
 
 from .errors import TemplateError
 from .yamlio import parse_yaml, read_text
@@ -110,23 +106,3 @@ def _display(path: Path, root: Path) -> str:
         return str(path.relative_to(root))
     except ValueError:
         return str(path)
-
-
-DATE_FORMATS = {"short", "medium", "long", "full"}
-
-
-def format_date(value: date | datetime, locale: str, pattern: str = "long") -> str:
-    """`22 novembre 2026`: a date in the reader's locale (Babel)."""
-    return _format_day(value.date() if isinstance(value, datetime) else value, locale, pattern)
-
-
-@lru_cache(maxsize=65536)
-def _format_day(day: date, locale: str, pattern: str) -> str:
-    # A post's date appears in every list that shows it: format it once.
-    return babel_format_date(day, format=pattern, locale=_locale(locale))
-
-
-@lru_cache(maxsize=64)
-def _locale(identifier: str) -> Locale:
-    # Given a name, Babel parses it again on every call: more than half of a date's cost.
-    return Locale.parse(identifier)

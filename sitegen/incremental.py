@@ -11,7 +11,6 @@ they change the digest too.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from datetime import datetime, time, timedelta
@@ -22,15 +21,10 @@ import jinja2
 
 from .config import Settings
 from .models import Post
-from .readers import RACY_SECONDS, Sources, file_hash
+from .readers import Sources
 from .render import SERVICE_KINDS, PageSpec, blog_page_count
 from .sitemodel import Site
-
-
-def digest(*parts: object) -> str:
-    """A hash of the parts, each ended by a NUL (so ("ab", "c") != ("a", "bc"))."""
-    text = "".join(f"{part}\0" for part in parts)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+from .uptodate import digest, file_hash
 
 
 class TemplateGraph:
@@ -190,32 +184,6 @@ def theme_inputs(theme_dirs: Iterable[Path]) -> dict[str, str]:
             for path in sorted(folder.glob("*.yml")):
                 found[f"i18n:{path}"] = file_hash(path)
     return found
-
-
-def source_signature(roots: Iterable[Path], now_ns: int) -> str | None:
-    """The name, size, time and inode of every file under `roots` (files or
-    folders): equal signatures mean no source was added, removed or changed.
-    None when a file was written too recently for its time to be trusted."""
-    entries: list[tuple[str, int, int, int]] = []
-    for root in roots:
-        if root.is_file():
-            walked = [(str(root.parent), [root.name])]
-        else:
-            walked = []
-            for folder, subfolders, names in os.walk(root):
-                subfolders.sort()
-                walked.append((folder, sorted(names)))
-        for folder, names in walked:
-            for name in names:
-                path = os.path.join(folder, name)
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-                if now_ns - st.st_mtime_ns < RACY_SECONDS * 1e9:
-                    return None
-                entries.append((path, st.st_size, st.st_mtime_ns, st.st_ino))
-    return digest(*entries)
 
 
 def next_clock_change(settings: Settings, sources: Sources) -> float | None:

@@ -8,7 +8,6 @@ them all at once.
 from __future__ import annotations
 
 import copy
-import hashlib
 import os
 import re
 import time as clock
@@ -25,6 +24,7 @@ from .i18n import is_localized, localize
 from .markdown import count_words, first_paragraph, render_markdown
 from .models import Notice, Page, Post, Profile, Service, Session, Sources, StaticFile
 from .parallel import ordered_map
+from .uptodate import RACY_SECONDS, file_hash
 from .yamlio import parse_yaml, path_line, read_text
 
 SERVICE_KINDS = {"talks": "talk", "workshops": "workshop", "expertise": "expertise"}
@@ -412,11 +412,6 @@ class ReadMemo:
     """source (as records name it) → content hash, from the last read."""
 
 
-RACY_SECONDS = 2.0
-"""A file modified this recently may change again within the file system's
-time resolution without its time changing: hash it rather than trust it."""
-
-
 def stat_key(path: Path) -> tuple[int, int, int] | None:
     try:
         st = path.stat()
@@ -435,13 +430,6 @@ def content_digest(path: Path, memo: ReadMemo, now_ns: int) -> tuple[str, tuple[
             and now_ns - key[0] > RACY_SECONDS * 1e9):
         return known[0], key
     return file_hash(path), key
-
-
-def file_hash(path: Path) -> str:
-    try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-    except OSError:
-        return "missing"
 
 
 def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:

@@ -12,15 +12,18 @@ import math
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import Locale
+from babel.dates import format_date as babel_format_date
 from markupsafe import Markup
 
 from . import presence, seo
 from .errors import TemplateError
-from .i18n import Strings, format_date, load_strings
+from .i18n import Strings, load_strings
 from .models import Page, Post
 from .sitemodel import Site
 from .views import ServiceView, SiteView
@@ -269,6 +272,23 @@ def page_window(number: int, total: int, around: int = 2) -> list[int | None]:
 @jinja2.pass_context
 def localized_date(context: jinja2.runtime.Context, value: date | datetime, pattern: str = "long") -> str:
     return format_date(value, context["locale"], pattern)
+
+
+def format_date(value: date | datetime, locale: str, pattern: str = "long") -> str:
+    """`22 novembre 2026`: a date in the reader's locale (Babel)."""
+    return _format_day(value.date() if isinstance(value, datetime) else value, locale, pattern)
+
+
+@lru_cache(maxsize=65536)
+def _format_day(day: date, locale: str, pattern: str) -> str:
+    # A post's date appears in every list that shows it: format it once.
+    return babel_format_date(day, format=pattern, locale=_locale(locale))
+
+
+@lru_cache(maxsize=64)
+def _locale(identifier: str) -> Locale:
+    # Given a name, Babel parses it again on every call: more than half of a date's cost.
+    return Locale.parse(identifier)
 
 
 def isodate(value: date | datetime) -> str:

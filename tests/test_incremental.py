@@ -233,10 +233,13 @@ def test_a_build_with_nothing_changed_does_nothing_but_repairs_and_warns(mini_si
     cache = mini_site / ".sitegen-cache" / "build.pickle"
     outputs = {p: p.stat().st_mtime_ns for p in (mini_site / "public").rglob("*") if p.is_file()}
     cache_written = cache.stat().st_mtime_ns
-    again = run_sitegen("build", cwd=mini_site)
+    again = run_sitegen("build", cwd=mini_site, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert again.returncode == 0
     assert "built " in again.stdout
     assert "title has no 'fr' text" in again.stderr, "the last build's warnings are repeated"
+    imported = {line.split("|")[-1].strip() for line in again.stderr.splitlines() if line.startswith("import time:")}
+    assert "sitegen.uptodate" in imported
+    assert not imported & {"sitegen.build", "jinja2", "markdown_it", "pygments"}, "with nothing to do, nothing heavy"
     assert cache.stat().st_mtime_ns == cache_written
     assert outputs == {p: p.stat().st_mtime_ns for p in (mini_site / "public").rglob("*") if p.is_file()}
     # Still strict about those warnings.
