@@ -168,6 +168,13 @@ def sitegen_build(root: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "sitegen", "--root", str(root), "build", *extra]
 
 
+def compile_sitegen(package_dir: str) -> None:
+    """Byte-compile sitegen, as pip does when it installs a package. Without
+    it, where PYTHONDONTWRITEBYTECODE is set (as in many CI images and
+    containers) every run would compile sitegen's modules again first."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", package_dir], check=True, capture_output=True)
+
+
 def has_no_cache_option() -> bool:
     result = subprocess.run([sys.executable, "-m", "sitegen", "build", "--help"], capture_output=True, text=True,
                             env=sitegen_env(), cwd=tempfile.gettempdir())
@@ -361,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
 
     info = machine()
     info["hugo"] = None if args.no_hugo else info["hugo"]
+    compile_sitegen(str(Path(info["sitegen_path"]).parent))
     no_cache = has_no_cache_option()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     log(f"{info['sitegen']} ({info['sitegen_path']}) on Python {info['python']}, {info['cores']} cores ({info['cpu']}); "

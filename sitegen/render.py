@@ -133,6 +133,10 @@ class Renderer:
         self.strings: dict[str, Strings] = {
             lang: load_strings(i18n_dirs, lang, settings.default_lang, settings.root) for lang in settings.codes}
         self.site_views = {lang: SiteView(site, lang) for lang in settings.codes}
+        for language in settings.languages:
+            # Babel reads a locale's data on first use: read here, it is shared
+            # with the forked workers instead of read again by each of them.
+            _locale(language.locale).date_formats
         urls = site.urls
         # Section addresses per language, so themes never rebuild the URL layout.
         self.links = {lang: {"home": urls.home(lang), "blog": urls.blog(lang), "archive": urls.archive(lang),
