@@ -19,7 +19,7 @@ from . import __version__, feeds, presence, seo, uptodate
 from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
-from .incremental import Inputs, TemplateGraph, next_clock_change, page_digest, site_digest, theme_inputs
+from .incremental import Inputs, TemplateGraph, page_digest, site_digest, theme_inputs
 from .models import Post
 from .parallel import ordered_map
 from .readers import ReadMemo, is_ignored, read_sources
@@ -79,8 +79,8 @@ class Builder:
         pages, files, rendered, changed = self._write(site, current.settings_hash)
         if self.cache_path is not None:
             self._save_cache()
-            uptodate.remember(self.root, current, until=next_clock_change(settings, sources), pages=pages,
-                              files=files, warnings=settings.warnings, produced=self.produced or ())
+            uptodate.remember(self.root, current, until=uptodate.next_clock_change(settings, sources),
+                              pages=pages, files=files, warnings=settings.warnings, produced=self.produced or ())
         return BuildResult(pages, files, time.perf_counter() - started, settings.output, settings.warnings,
                            rendered, changed)
 

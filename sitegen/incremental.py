@@ -11,17 +11,13 @@ they change the digest too.
 
 from __future__ import annotations
 
-import os
 import re
-from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
 
-from .config import Settings
 from .models import Post
-from .readers import Sources
 from .render import SERVICE_KINDS, PageSpec, blog_page_count
 from .sitemodel import Site
 from .uptodate import digest, file_hash
@@ -185,19 +181,3 @@ def theme_inputs(theme_dirs: Iterable[Path]) -> dict[str, str]:
                 found[f"i18n:{path}"] = file_hash(path)
     return found
 
-
-def next_clock_change(settings: Settings, sources: Sources) -> float | None:
-    """When, as a POSIX time, the clock alone will next change the site: a
-    scheduled post comes out, a session becomes past, a notice expires.
-    None when nothing will (or "today" is fixed by SOURCE_DATE_EPOCH)."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return None
-    now = settings.now
-    moments = [s.date for service in sources.services for s in service.sessions if s.date >= now]
-    if not settings.future:
-        moments += [p.date for p in sources.posts if p.date > now]
-    for notice in sources.profile.availability:
-        expires = datetime.combine(notice.until + timedelta(days=1), time(0), tzinfo=settings.timezone)
-        if expires > now:
-            moments.append(expires)
-    return min(moments).timestamp() if moments else None

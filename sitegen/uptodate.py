@@ -17,12 +17,16 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, time as time_of_day, timedelta
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from . import __version__
 from .config import SETTINGS_FILE, Settings, load_settings
 from .errors import SitegenError
+
+if TYPE_CHECKING:
+    from .models import Sources
 
 UNCHANGED_FILE = Path(".sitegen-cache") / "unchanged.json"
 RACY_SECONDS = 2.0
@@ -116,6 +120,23 @@ def fingerprint(root: Path, settings: Settings, *, with_signature: bool = True) 
         signature = source_signature([root / SETTINGS_FILE, settings.content_dir, *settings.theme_dirs],
                                      time.time_ns())
     return Fingerprint(settings_hash, settings_key, build_key, signature)
+
+
+def next_clock_change(settings: Settings, sources: Sources) -> float | None:
+    """When, as a POSIX time, the clock alone will next change the site: a
+    scheduled post comes out, a session becomes past, a notice expires.
+    None when nothing will (or "today" is fixed by SOURCE_DATE_EPOCH)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return None
+    now = settings.now
+    moments = [s.date for service in sources.services for s in service.sessions if s.date >= now]
+    if not settings.future:
+        moments += [p.date for p in sources.posts if p.date > now]
+    for notice in sources.profile.availability:
+        expires = datetime.combine(notice.until + timedelta(days=1), time_of_day(0), tzinfo=settings.timezone)
+        if expires > now:
+            moments.append(expires)
+    return min(moments).timestamp() if moments else None
 
 
 def last_build(root: Path, current: Fingerprint, output: Path) -> dict | None:
