@@ -136,21 +136,17 @@ class Builder:
             return page_digest(site, spec, everywhere, templates, shown)
 
         with writer as out:
-            to_render = []
+            # What must be made: the pages to render, then feeds, the sitemap and
+            # social images that changed, all shared out among the workers.
+            to_render: list[PageSpec] = []
+            jobs: list[tuple[str, Callable[[], bytes]]] = []
             for spec in specs:
                 relative = output_file(spec.url)
                 if incremental and unchanged(spec.url, page_key(spec), relative):
                     out.keep(relative)
                 else:
                     to_render.append(spec)
-
-            # What must be made: the pages to render, then feeds, the sitemap and
-            # social images that changed, all shared out among the workers.
-            jobs: list[tuple[str, Callable[[], bytes]]] = [
-                (output_file(spec.url), partial(renderer.render, spec)) for spec in to_render]
-            # Without a last build to compare with, every page is rendered, and
-            # the workers work out the digests for the next build alongside.
-            keys_to_make = {} if incremental else {index: spec for index, spec in enumerate(to_render)}
+                    jobs.append((relative, partial(renderer.render, spec)))
             for path, _, data, listed in extra:
                 # A feed changes only with the posts it lists.
                 if listed is not None and unchanged(
@@ -165,8 +161,12 @@ class Builder:
             def make(index: int) -> tuple[bool, str | None]:
                 # Written by the process that makes it: pages never pile up in memory.
                 path, content = jobs[index]
-                spec = keys_to_make.get(index)
-                return out.store(path, content()), page_key(spec) if spec is not None else None
+                changed = out.store(path, content())
+                # Without a last build to compare with, every page is rendered, and
+                # the workers work out the digests for the next build alongside.
+                if not incremental and index < len(to_render):
+                    return changed, page_key(to_render[index])
+                return changed, None
 
             # Loaded here, the templates are shared with the workers instead of loaded by each.
             for name in sorted(graph.used({spec.template for spec in to_render})):
@@ -180,7 +180,7 @@ class Builder:
             for index, ((path, _), (changed, key)) in enumerate(zip(jobs, results)):
                 out.note(path, changed)
                 if key is not None:
-                    digests[keys_to_make[index].url] = key
+                    digests[to_render[index].url] = key
             rendered = len(to_render)
             for path, _, source in copies:
                 out.copy(path, source)
