@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
-from .i18n import Language, localize
+from .i18n import Language, localize, string_gaps
 from .yamlio import key_line, parse_yaml, read_text
 
 SETTINGS_FILE = "site.yml"
@@ -205,6 +205,7 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
                             SETTINGS_FILE, first_line)
         raise error
 
+    warnings.extend(_string_gap_warnings(theme, theme_dirs, codes, text))
     return Settings(
         root=root,
         title=localize(title, codes, warn_for("title"), "title"),
@@ -225,6 +226,26 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
         future=future,
         warnings=warnings,
     )
+
+
+def _string_gap_warnings(theme: str, theme_dirs: tuple[Path, ...], codes: list[str], text: str) -> list[str]:
+    """A language the theme cannot speak would show another language's words
+    on every page: say which, and how to add them."""
+    warnings = []
+    for code, missing in string_gaps([d / "i18n" for d in theme_dirs], codes).items():
+        entry = re.search(rf"^.*\bcode:\s*[\"']?{re.escape(code)}\b", text, re.MULTILINE)
+        line = text.count("\n", 0, entry.start()) + 1 if entry else key_line(text, "languages") or 1
+        fallback = codes[0] if code != codes[0] else "en"  # as load_strings falls back
+        target = f"themes/{theme}/i18n/{code}.yml"
+        if missing is None:
+            warnings.append(f"{SETTINGS_FILE}:{line}: the theme has no interface strings for language '{code}', "
+                            f"so its pages show '{fallback}' words; create {target} (copy the keys of i18n/en.yml "
+                            f"from 'sitegen theme copy' and translate them)")
+        else:
+            shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+            warnings.append(f"{SETTINGS_FILE}:{line}: the theme's strings for language '{code}' miss {shown}; "
+                            f"add them to {target} (meanwhile those show in '{fallback}')")
+    return warnings
 
 
 def _languages(raw: Any, problem: Callable[[str, str], None]) -> list[Language]:

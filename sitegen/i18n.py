@@ -101,6 +101,34 @@ def load_strings(i18n_dirs: list[Path], lang: str, default_lang: str, root: Path
     return Strings(lang, table, fallback, source or f"i18n/{lang}.yml")
 
 
+def string_gaps(i18n_dirs: list[Path], codes: list[str]) -> dict[str, list[str] | None]:
+    """Site languages whose interface strings are missing: code → the keys its
+    files lack, or None when no theme in the chain has a file for it at all.
+
+    Pages would silently show another language's text, so settings warn.
+    The keys expected are those any site language (or the shipped English)
+    defines, so a custom theme's own keys count too.
+    """
+    tables: dict[str, set[str] | None] = {}
+    for code in dict.fromkeys([*codes, "en"]):
+        keys: set[str] | None = None
+        for directory in i18n_dirs:
+            path = directory / f"{code}.yml"
+            if path.is_file():
+                data = parse_yaml(read_text(path, str(path)), str(path), error_class=TemplateError) or {}
+                keys = (keys or set()) | (set(map(str, data)) if isinstance(data, dict) else set())
+        tables[code] = keys
+    expected = set().union(*(keys for keys in tables.values() if keys))
+    gaps: dict[str, list[str] | None] = {}
+    for code in codes:
+        keys = tables[code]
+        if keys is None:
+            gaps[code] = None
+        elif expected - keys:
+            gaps[code] = sorted(expected - keys)
+    return gaps
+
+
 def _display(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root))

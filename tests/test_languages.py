@@ -1,0 +1,67 @@
+"""Site languages and the theme's interface strings: German, Spanish and
+Italian work out of the box; a language the theme cannot speak is never silent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_sitegen as run
+
+
+def new_site(tmp_path: Path, languages: str) -> Path:
+    site = tmp_path / "site"
+    result = run("init", str(site), "--languages", languages, "--name", "Ada Muster", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.mark.parametrize("code, latest_posts, all_posts", [
+    ("de", "Neueste Beiträge", "Alle Beiträge"),
+    ("es", "Últimos artículos", "Todos los artículos"),
+    ("it", "Ultimi articoli", "Tutti gli articoli"),
+])
+def test_shipped_languages_build_strict_in_their_own_words(tmp_path: Path, code: str, latest_posts: str,
+                                                          all_posts: str):
+    site = new_site(tmp_path, f"{code},en")
+    result = run("build", "--strict", cwd=site)
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr
+    page = (site / "public" / "index.html").read_text(encoding="utf-8")
+    assert f'<html lang="{code}' in page
+    assert latest_posts in page and all_posts in page
+    assert "Latest posts" not in page
+
+
+def test_a_language_without_strings_is_named_with_its_line_and_fails_strict(tmp_path: Path):
+    site = new_site(tmp_path, "en,pt")
+    lines = (site / "site.yml").read_text(encoding="utf-8").splitlines()
+    pt_line = next(n for n, line in enumerate(lines, 1) if "code: pt" in line)
+    result = run("build", cwd=site)
+    assert result.returncode == 0, result.stderr
+    expected = (f"warning: site.yml:{pt_line}: the theme has no interface strings for language 'pt', "
+                f"so its pages show 'en' words; create themes/default/i18n/pt.yml")
+    assert expected in result.stderr
+    strict = run("build", "--strict", cwd=site)
+    assert strict.returncode == 1
+    assert f"site.yml:{pt_line}: the theme has no interface strings for language 'pt'" in strict.stderr
+    assert "Traceback" not in strict.stderr
+
+
+def test_missing_keys_are_listed_and_a_complete_file_silences_the_warning(tmp_path: Path):
+    site = new_site(tmp_path, "en,pt")
+    strings = site / "themes" / "default" / "i18n"
+    strings.mkdir(parents=True)
+    shipped = Path(__file__).parent.parent / "themes" / "default" / "i18n" / "en.yml"
+    complete = shipped.read_text(encoding="utf-8")
+    partial = "\n".join(line for line in complete.splitlines() if not line.startswith(("home:", "about:")))
+    (strings / "pt.yml").write_text(partial, encoding="utf-8")
+    result = run("build", "--strict", cwd=site)
+    assert result.returncode == 1
+    assert "the theme's strings for language 'pt' miss about, home; add them to themes/default/i18n/pt.yml" \
+        in result.stderr
+    (strings / "pt.yml").write_text(complete.replace('latest_posts: "Latest posts"', 'latest_posts: "Últimos artigos"'), encoding="utf-8")
+    result = run("build", "--strict", cwd=site)
+    assert result.returncode == 0, result.stderr
+    assert "Últimos artigos" in (site / "public" / "pt" / "index.html").read_text(encoding="utf-8")
