@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 
 from .errors import TemplateError
@@ -25,6 +27,27 @@ class Language:
     @property
     def hreflang(self) -> str:
         return self.locale.replace("_", "-")
+
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
+
+
+def language_name(value: str, locale: str) -> str:
+    """A language code in the reader's words: `de` is "German" to an English
+    reader and "allemand" to a French one (Babel's names). Anything that is
+    not a code Babel knows ("French (native)") stays as written."""
+    if not LANGUAGE_CODE.match(value):
+        return value
+    names = _language_names(locale)
+    code = value.replace("-", "_")
+    return names.get(code) or names.get(code.split("_")[0], value)
+
+
+@lru_cache(maxsize=64)
+def _language_names(locale: str) -> Mapping[str, str]:
+    from babel import Locale  # imported here: loading settings must stay light
+
+    return Locale.parse(locale).languages
 
 
 def is_localized(value: Any, codes: set[str]) -> bool:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from .i18n import language_name
 from .models import Notice, Post, Service, Session, TagLink
 from .sitemodel import tag_slug
 
@@ -72,8 +73,8 @@ class ServiceView:
 
     @cached_property
     def languages(self) -> list[str]:
-        names = {lang.code: lang.name for lang in self._site.settings.languages}
-        return [names.get(code, code) for code in self.record.languages]
+        locale = self._site.settings.language(self.lang).locale
+        return [language_name(code, locale) for code in self.record.languages]
 
     @cached_property
     def past_sessions(self) -> list[Session]:
@@ -122,7 +123,8 @@ class ProfileView:
         self.location = profile.location
         self.email = profile.email
         self.links = [{"name": name, "url": url} for name, url in profile.links]
-        self.languages_spoken = profile.languages_spoken.get(lang, [])
+        locale = site.settings.language(lang).locale
+        self.languages_spoken = [language_name(value, locale) for value in profile.languages_spoken.get(lang, [])]
         self.availability = [notice_view(n, lang) for n in site.notices]
 
 

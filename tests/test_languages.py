@@ -65,3 +65,35 @@ def test_missing_keys_are_listed_and_a_complete_file_silences_the_warning(tmp_pa
     result = run("build", "--strict", cwd=site)
     assert result.returncode == 0, result.stderr
     assert "Últimos artigos" in (site / "public" / "pt" / "index.html").read_text(encoding="utf-8")
+
+
+def _facts(page: str, label: str) -> str:
+    """The <dd> that follows a <dt> label in a facts list."""
+    import html5lib
+
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    for dt in tree.iter("dt"):
+        if "".join(dt.itertext()).strip() == label:
+            parent = next(p for p in tree.iter() if dt in list(p))
+            children = list(parent)
+            return "".join(children[children.index(dt) + 1].itertext()).strip()
+    raise AssertionError(f"no <dt>{label}</dt>")
+
+
+def test_language_codes_are_shown_as_names_in_the_readers_language(mini_site: Path):
+    profile = mini_site / "content" / "profile.yml"
+    text = profile.read_text(encoding="utf-8")
+    text = "\n".join("languages_spoken: [en, fr, de, Klingon (basic)]" if line.startswith("languages_spoken:")
+                     else line for line in text.splitlines()) + "\n"
+    profile.write_text(text, encoding="utf-8")
+    result = run("build", "--strict", cwd=mini_site)
+    assert result.returncode == 0, result.stderr
+    public = mini_site / "public"
+    en_talk = (public / "talks" / "test-talk" / "index.html").read_text(encoding="utf-8")
+    fr_talk = (public / "fr" / "talks" / "test-talk" / "index.html").read_text(encoding="utf-8")
+    assert _facts(en_talk, "Languages") == "English, French"
+    assert _facts(fr_talk, "Langues") == "anglais, français"
+    en_home = (public / "index.html").read_text(encoding="utf-8")
+    fr_home = (public / "fr" / "index.html").read_text(encoding="utf-8")
+    assert _facts(en_home, "Languages spoken") == "English, French, German, Klingon (basic)"
+    assert _facts(fr_home, "Langues parlées") == "anglais, français, allemand, Klingon (basic)"
