@@ -97,3 +97,18 @@ def test_language_codes_are_shown_as_names_in_the_readers_language(mini_site: Pa
     fr_home = (public / "fr" / "index.html").read_text(encoding="utf-8")
     assert _facts(en_home, "Languages spoken") == "English, French, German, Klingon (basic)"
     assert _facts(fr_home, "Langues parlées") == "anglais, français, allemand, Klingon (basic)"
+
+
+def test_an_abstract_is_shown_at_the_top_of_its_own_post_in_its_language(built_mini: Path):
+    import html5lib
+
+    page = (built_mini / "fr" / "posts" / "seulement" / "index.html").read_text(encoding="utf-8")
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    article = tree.find(".//article")
+    blocks = [div for div in article.iter("div") if "post-abstract" in div.get("class", "").split()]
+    assert [(b.get("lang"), " ".join("".join(b.itertext()).split())) for b in blocks] == [
+        ("en", "[en] Only in French, with an English abstract.")]
+    # Before the body: a reader from a search meets it first.
+    body = next(el for el in article.iter() if "prose" in el.get("class", "").split())
+    order = list(article.iter())
+    assert order.index(blocks[0]) < order.index(body)
