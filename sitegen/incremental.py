@@ -21,6 +21,7 @@ from .models import Post
 from .render import SERVICE_KINDS, PageSpec, blog_page_count
 from .sitemodel import Site
 from .uptodate import digest, file_hash
+from .views import related_posts
 
 
 class TemplateGraph:
@@ -143,14 +144,12 @@ def page_dependencies(site: Site, spec: PageSpec, inputs: Inputs) -> list[str]:
     if kind == "services":
         return inputs.whole(site.services_of(item))
     if kind in SERVICE_KINDS:
-        # Service pages show the expertise they name; expertise pages the
-        # posts sharing their tags and the services naming them. Sessions
-        # move from upcoming to past with the clock.
+        # Service pages show the expertise they name and the posts sharing
+        # their tags; expertise pages the services naming them. Sessions move
+        # from upcoming to past with the clock.
         now = site.settings.now
         sessions = [f"{s.date.isoformat()}:{s.date > now}" for s in getattr(item, "sessions", ())]
-        wanted = set(item.tags)
-        posts = [p for p in listing if wanted.intersection(p.tag_names)] if kind == "expertise" else []
-        return [*inputs.whole(site.services), *inputs.listed(posts), *sessions]
+        return [*inputs.whole(site.services), *inputs.listed(related_posts(item, listing)), *sessions]
     return []
 
 

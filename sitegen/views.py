@@ -39,6 +39,18 @@ def notice_view(notice: Notice, lang: str) -> NoticeView:
     return NoticeView(notice.note[lang], notice.start, notice.until)
 
 
+RELATED_POSTS = 5
+"""How many posts a talk or workshop page shows on its tags (an expertise
+page, which is about the depth, shows them all)."""
+
+
+def related_posts(service: Service, listing: list[Post]) -> list[Post]:
+    """The posts a service page lists: those sharing its tags, newest first."""
+    wanted = set(service.tags)
+    posts = [p for p in listing if wanted.intersection(p.tag_names)]
+    return posts if service.kind == "expertise" else posts[:RELATED_POSTS]
+
+
 class ServiceView:
     """A talk, workshop or expertise area in one language."""
 
@@ -93,8 +105,7 @@ class ServiceView:
 
     @cached_property
     def posts(self) -> list[Post]:
-        wanted = set(self.record.tags)
-        return [p for p in self._site.listing[self.lang] if wanted.intersection(p.tag_names)]
+        return related_posts(self.record, self._site.listing[self.lang])
 
     def _naming_me(self, kind: str) -> list["ServiceView"]:
         return [ServiceView(s, self.lang, self._site) for s in self._site.services

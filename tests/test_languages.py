@@ -112,3 +112,21 @@ def test_an_abstract_is_shown_at_the_top_of_its_own_post_in_its_language(built_m
     body = next(el for el in article.iter() if "prose" in el.get("class", "").split())
     order = list(article.iter())
     assert order.index(blocks[0]) < order.index(body)
+
+
+def _section_links(page: str, css_class: str) -> list[str]:
+    import html5lib
+
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    section = next((s for s in tree.iter("section") if css_class in s.get("class", "").split()), None)
+    return [] if section is None else [a.get("href") for a in section.iter("a")]
+
+
+def test_talk_and_workshop_tags_list_related_posts_on_their_pages(built_mini: Path):
+    """SPEC §2: `tags` links a service to posts; newest first, in the reader's listing."""
+    read = lambda url: (built_mini / url.strip("/") / "index.html").read_text(encoding="utf-8")  # noqa: E731
+    assert _section_links(read("/talks/test-talk/"), "related-posts") == [
+        "/posts/bundle/", "/posts/second/", "/posts/hello/"]
+    assert _section_links(read("/fr/talks/test-talk/"), "related-posts") == ["/posts/second/"]
+    assert _section_links(read("/fr/workshops/test-workshop/"), "related-posts") == ["/fr/posts/hello/"]
+    assert _section_links(read("/workshops/test-workshop/"), "related-posts") == []
