@@ -280,7 +280,15 @@ def read_yaml_file(settings: Settings, path: Path) -> tuple[FileContext, dict[st
     return FileContext(settings, path, text), raw
 
 
-FORMATS = {"in-person", "online"}
+# What people write for a service's formats (SPEC §2 says "in person" and
+# "online") → the code templates and structured data use.
+FORMATS = {"in person": "in-person", "on site": "in-person", "onsite": "in-person", "face to face": "in-person",
+           "online": "online", "remote": "online", "virtual": "online"}
+
+
+def format_code(written: str) -> str | None:
+    """`In person`, `in-person`, `on site` → `in-person`; None when unknown."""
+    return FORMATS.get(" ".join(re.split(r"[\s_-]+", written.strip().lower())))
 
 
 def read_service(settings: Settings, path: Path, kind: str) -> Service:
@@ -294,8 +302,10 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
         raise ctx.error(f"weight must be a whole number (lower comes first), not {weight!r}", "weight")
     formats = string_list(ctx, raw, "formats")
     for i, fmt in enumerate(formats):
-        if fmt not in FORMATS:
-            raise ctx.error(f"formats: {fmt!r} is not a format; use in-person or online", "formats", i)
+        if format_code(fmt) is None:
+            raise ctx.error(f"formats: {fmt!r} is not a format; write in person (or on site) or online",
+                            "formats", i)
+    formats = tuple(dict.fromkeys(format_code(fmt) for fmt in formats))
     languages = string_list(ctx, raw, "languages")
     for i, code in enumerate(languages):
         if code not in settings.codes and not LANG_SUFFIX.match(code):

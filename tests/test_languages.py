@@ -130,3 +130,33 @@ def test_talk_and_workshop_tags_list_related_posts_on_their_pages(built_mini: Pa
     assert _section_links(read("/fr/talks/test-talk/"), "related-posts") == ["/posts/second/"]
     assert _section_links(read("/fr/workshops/test-workshop/"), "related-posts") == ["/fr/posts/hello/"]
     assert _section_links(read("/workshops/test-workshop/"), "related-posts") == []
+
+
+@pytest.mark.parametrize("written, en_shown, fr_shown", [
+    ("[in person, online]", "In person, Online", "En présentiel, En ligne"),
+    ("[In-Person]", "In person", "En présentiel"),
+    ("[on site, in person]", "In person", "En présentiel"),
+    ("[online]", "Online", "En ligne"),
+])
+def test_formats_accept_the_words_people_write(mini_site: Path, written: str, en_shown: str, fr_shown: str):
+    talk = mini_site / "content" / "talks" / "test-talk.yml"
+    talk.write_text(talk.read_text(encoding="utf-8").replace("formats: [in-person, online]", f"formats: {written}"),
+                    encoding="utf-8")
+    result = run("build", "--strict", cwd=mini_site)
+    assert result.returncode == 0, result.stderr
+    public = mini_site / "public"
+    assert _facts((public / "talks/test-talk/index.html").read_text(encoding="utf-8"), "Formats") == en_shown
+    assert _facts((public / "fr/talks/test-talk/index.html").read_text(encoding="utf-8"), "Formats") == fr_shown
+
+
+def test_an_unknown_format_names_the_file_and_line(mini_site: Path):
+    talk = mini_site / "content" / "talks" / "test-talk.yml"
+    lines = talk.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("formats:"))
+    talk.write_text("\n".join(lines).replace("formats: [in-person, online]", "formats: [telepathy]") + "\n",
+                    encoding="utf-8")
+    result = run("build", cwd=mini_site)
+    assert result.returncode == 1
+    assert (f"content/talks/test-talk.yml:{line}: formats: 'telepathy' is not a format; "
+            f"write in person (or on site) or online") in result.stderr
+    assert "Traceback" not in result.stderr
