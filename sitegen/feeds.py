@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 from email.utils import format_datetime
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from .models import Post
+from .safetext import output_bytes
 
 if TYPE_CHECKING:
     from .sitemodel import Site
@@ -19,6 +21,12 @@ def absolutize(html: str, page_url: str, site: "Site") -> str:
     """Feed readers have no page to resolve relative links against."""
     return _RELATIVE_REF.sub(lambda m: f'{m.group(1)}{site.urls.absolute(site.urls.resolve(m.group(2), page_url))}"',
                              html)
+
+
+def as_html(text: str) -> str:
+    """Feed readers take an RSS description as HTML: a summary that reads
+    `Q&A <i>x</i>` must arrive as those characters, not as italics."""
+    return html.escape(text, quote=False)
 
 
 def rss(site: "Site", lang: str, posts: list[Post], title: str, feed_url: str, page_url: str,
@@ -33,7 +41,7 @@ def rss(site: "Site", lang: str, posts: list[Post], title: str, feed_url: str, p
            "<channel>",
            f"  <title>{escape(title)}</title>",
            f"  <link>{escape(urls.absolute(page_url))}</link>",
-           f"  <description>{escape(description)}</description>",
+           f"  <description>{escape(as_html(description))}</description>",
            f"  <language>{language}</language>",
            f'  <atom:link href={quoteattr(urls.absolute(feed_url))} rel="self" type="application/rss+xml"/>',
            "  <generator>sitegen</generator>"]
@@ -50,11 +58,11 @@ def rss(site: "Site", lang: str, posts: list[Post], title: str, feed_url: str, p
                 f'    <guid isPermaLink="true">{escape(link)}</guid>',
                 f"    <pubDate>{format_datetime(post.date)}</pubDate>",
                 f"    <dc:creator>{escape(site.profile.name)}</dc:creator>",
-                f"    <description>{escape(post.summary_for(lang))}</description>"]
+                f"    <description>{escape(as_html(post.summary_for(lang)))}</description>"]
         out += [f"    <category>{escape(tag)}</category>" for tag in post.tag_names]
         if settings.feed.full_content and not foreign:
             body = absolutize(post.body, post.url, site).replace("]]>", "]]]]><![CDATA[>")
             out.append(f"    <content:encoded><![CDATA[{body}]]></content:encoded>")
         out.append("  </item>")
     out += ["</channel>", "</rss>", ""]
-    return "\n".join(out).encode("utf-8")
+    return output_bytes("\n".join(out))

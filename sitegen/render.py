@@ -24,6 +24,7 @@ from markupsafe import Markup
 from . import presence, seo
 from .errors import TemplateError
 from .i18n import Strings, load_strings
+from .safetext import output_bytes
 from .models import Page, Post
 from .sitemodel import Site
 from .views import ServiceView, SiteView
@@ -174,7 +175,7 @@ class Renderer:
             raise template_error(exc, site) from None
         except TemplateError:
             raise
-        return html.encode("utf-8")
+        return output_bytes(html)
 
     def _context(self, spec: PageSpec, t: Strings) -> tuple[dict[str, Any], str, str, str | None, str]:
         """(template variables, heading, description, social image, og:type)."""

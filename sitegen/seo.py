@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 from . import presence
 from .i18n import Strings
 from .models import Post
+from .safetext import output_bytes
 from .views import ServiceView
 
 if TYPE_CHECKING:
@@ -126,8 +127,10 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
 def to_json_script(graph: list[dict[str, Any]]) -> str:
     # Compact: with an indent, json falls back from its C encoder to Python.
     text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, separators=(",", ":"))
-    # "</script>" inside a string would end the element early.
-    return text.replace("</", "<\\/")
+    # Inside <script>, "</script>" would end the element and "<!--" would
+    # make the parser swallow the rest of the page; JSON's own escapes keep
+    # the same data with none of <, > or & in the text.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def person_id(site: "Site") -> str:
@@ -296,7 +299,7 @@ def sitemap(site: "Site", entries: list[tuple[str, dict[str, str], datetime | No
                        f'href={quoteattr(urls.absolute(x_default))}/>')
         out.append("  </url>")
     out.append("</urlset>\n")
-    return "\n".join(out).encode("utf-8")
+    return output_bytes("\n".join(out))
 
 
 def robots(site: "Site") -> bytes:
