@@ -121,6 +121,10 @@ def test_language_feeds_parse_without_bozo(built, feed):
     parsed = feedparser.parse((out / feed).read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.feed.title and parsed.feed.link and parsed.feed.language
+    # Feed readers and validators find the feed's own address here.
+    assert [link.href for link in parsed.feed.links if link.rel == "self"] == [f"{base}/{feed}"]
+    assert parsed.feed.link == base + ("/fr/" if feed.startswith("fr/") else "/")
+    assert parsed.feed.language == ("fr-FR" if feed.startswith("fr/") else "en-GB")
     assert parsed.entries
     guids = [e.id for e in parsed.entries]
     assert len(guids) == len(set(guids))
@@ -131,12 +135,14 @@ def test_language_feeds_parse_without_bozo(built, feed):
 
 
 def test_tag_feeds_parse_without_bozo(built):
-    out, _ = built
+    out, base = built
     feeds = sorted(out.glob("tags/*/feed.xml")) + sorted(out.glob("fr/tags/*/feed.xml"))
     assert feeds
     for feed in feeds:
         parsed = feedparser.parse(feed.read_bytes())
         assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
+        own = f"{base}/{feed.relative_to(out).as_posix()}"
+        assert [link.href for link in parsed.feed.links if link.rel == "self"] == [own]
 
 
 def test_sitemap_urls_all_resolve_and_robots_names_it(built):
