@@ -77,7 +77,7 @@ class FileContext:
         codes = self.settings.codes
         if isinstance(value, dict) and not is_localized(value, set(codes)):
             unknown = [k for k in value if k not in codes]
-            raise self.error(f"{key}: {', '.join(map(repr, unknown))} is not a language of this site "
+            raise self.error(f"{key}: {', '.join(map(quoted, unknown))} is not a language of this site "
                              f"({', '.join(codes)})", key,
                              hint=f"write {key}: {{{codes[0]}: ..., ...}} with the codes from site.yml")
         result = localize(value, codes, lambda msg: self.warn(msg, key), key)

@@ -94,45 +94,49 @@ _Loader.yaml_implicit_resolvers = {
 
 def _check_document(root: yaml.Node) -> None:
     """Refuse duplicate keys, alias bombs, cycles and deep nesting (module docstring)."""
-    measured: dict[int, tuple[int, int]] = {}  # id(node) → (values once expanded, height)
+    measured: dict[int, tuple[int, int]] = {}  # id(collection) → (values once expanded, height)
     open_nodes: set[int] = set()
+    scalar = yaml.ScalarNode
+
+    def too_deep(node: yaml.Node) -> _Problem:
+        return _Problem(f"values nested more than {MAX_DEPTH} levels deep", node.start_mark.line,
+                        hint="flatten the structure; sitegen's files need a few levels at most")
 
     def measure(node: yaml.Node, depth: int) -> tuple[int, int]:
+        """(values once aliases are expanded, levels below) of a collection."""
         known = measured.get(id(node))
-        if known is None:
-            if id(node) in open_nodes:
-                raise _Problem("an alias refers to the value that contains it (a loop)", node.start_mark.line,
-                               hint="write the value out instead of the '*' alias")
-            known = measure_new(node, depth)
-        if depth + known[1] > MAX_DEPTH:
-            raise _Problem(f"values nested more than {MAX_DEPTH} levels deep", node.start_mark.line,
-                           hint="flatten the structure; sitegen's files need a few levels at most")
-        return known
-
-    def measure_new(node: yaml.Node, depth: int) -> tuple[int, int]:
-        if isinstance(node, yaml.ScalarNode):
-            result = (1, 0)
+        if known is not None:  # an alias to a value already measured: only its depth here is new
+            if depth + known[1] > MAX_DEPTH:
+                raise too_deep(node)
+            return known
+        if id(node) in open_nodes:
+            raise _Problem("an alias refers to the value that contains it (a loop)", node.start_mark.line,
+                           hint="write the value out instead of the '*' alias")
+        if depth >= MAX_DEPTH:
+            raise too_deep(node)
+        open_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            _check_unique_keys(node)
+            children = [child for pair in node.value for child in pair]
         else:
-            if depth >= MAX_DEPTH:
-                raise _Problem(f"values nested more than {MAX_DEPTH} levels deep", node.start_mark.line,
-                               hint="flatten the structure; sitegen's files need a few levels at most")
-            open_nodes.add(id(node))
-            if isinstance(node, yaml.MappingNode):
-                _check_unique_keys(node)
-                children = [child for pair in node.value for child in pair]
+            children = node.value
+        size, height = 1, 1
+        for child in children:  # scalars inline: most nodes are scalars, and this runs on every file
+            if type(child) is scalar:
+                size += 1
             else:
-                children = node.value
-            sizes = [measure(child, depth + 1) for child in children]
-            open_nodes.discard(id(node))
-            result = (1 + sum(s for s, _ in sizes), 1 + max((h for _, h in sizes), default=0))
-            if result[0] > MAX_VALUES:
-                raise _Problem(f"aliases expand this value to more than {MAX_VALUES:,} values",
-                               node.start_mark.line,
-                               hint="write the values out, or use fewer '*' aliases (a YAML alias bomb?)")
-        measured[id(node)] = result
-        return result
+                child_size, child_height = measure(child, depth + 1)
+                size += child_size
+                height = max(height, child_height + 1)
+        open_nodes.discard(id(node))
+        if size > MAX_VALUES:
+            raise _Problem(f"aliases expand this value to more than {MAX_VALUES:,} values", node.start_mark.line,
+                           hint="write the values out, or use fewer '*' aliases (a YAML alias bomb?)")
+        measured[id(node)] = (size, height)
+        return size, height
 
-    measure(root, 0)
+    if not isinstance(root, scalar):
+        measure(root, 0)
 
 
 def _check_unique_keys(node: yaml.MappingNode) -> None:
