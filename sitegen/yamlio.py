@@ -86,6 +86,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+# An explicit `!!timestamp` stays text too: one date parser, one set of messages.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
@@ -130,7 +132,7 @@ def _check_document(root: yaml.Node) -> None:
                 height = max(height, child_height + 1)
         open_nodes.discard(id(node))
         if size > MAX_VALUES:
-            raise _Problem(f"aliases expand this value to more than {MAX_VALUES:,} values", node.start_mark.line,
+            raise _Problem(f"this value holds more than {MAX_VALUES:,} values once aliases are expanded", node.start_mark.line,
                            hint="write the values out, or use fewer '*' aliases (a YAML alias bomb?)")
         measured[id(node)] = (size, height)
         return size, height
