@@ -132,7 +132,8 @@ def _check_document(root: yaml.Node) -> None:
                 height = max(height, child_height + 1)
         open_nodes.discard(id(node))
         if size > MAX_VALUES:
-            raise _Problem(f"this value holds more than {MAX_VALUES:,} values once aliases are expanded", node.start_mark.line,
+            raise _Problem(f"this value holds more than {MAX_VALUES:,} values once aliases are expanded",
+                           node.start_mark.line,
                            hint="write the values out, or use fewer '*' aliases (a YAML alias bomb?)")
         measured[id(node)] = (size, height)
         return size, height
@@ -158,7 +159,9 @@ def parse_yaml(text: str, path: Path | str, first_line: int = 1,
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
     except _Problem as exc:
-        message = exc.message if exc.first is None else f"{exc.message} (first at line {first_line + exc.first}); remove one"
+        message = exc.message
+        if exc.first is not None:  # a duplicate key
+            message += f" (first at line {first_line + exc.first}); remove one"
         raise error_class(message, path, first_line + exc.line, hint=exc.hint) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
