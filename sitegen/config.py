@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
 from .i18n import Language, localize, string_gaps
-from .yamlio import key_line, parse_yaml, read_text
+from .yamlio import key_line, parse_yaml, quoted, read_text
 
 SETTINGS_FILE = "site.yml"
 SHIPPED_THEMES = Path(__file__).parent / "themes"
@@ -175,7 +175,7 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
 
     per_page = raw.get("posts_per_page", 10)
     if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
-        problem("posts_per_page", f"must be a whole number of at least 1, not {per_page!r}")
+        problem("posts_per_page", f"must be a whole number of at least 1, not {quoted(per_page)}")
         per_page = 10
 
     feed = _feed(raw.get("feed", {}), problem)
@@ -184,7 +184,7 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     social_images = raw.get("social_images", "site")
     if social_images not in ("site", "posts"):
         problem("social_images", f"must be 'site' (one generated image per language) or 'posts' (one per post "
-                                 f"too, with its title), not {social_images!r}")
+                                 f"too, with its title), not {quoted(social_images)}")
 
     cname = raw.get("cname")
     if cname is not None and (not isinstance(cname, str) or "/" in cname or not cname.strip()):
@@ -194,7 +194,7 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     try:
         tz: ZoneInfo | timezone = ZoneInfo(str(tz_name))
     except (ZoneInfoNotFoundError, ValueError):
-        problem("timezone", f"unknown time zone {tz_name!r}; use a name such as Europe/Paris")
+        problem("timezone", f"unknown time zone {quoted(tz_name)}; use a name such as Europe/Paris")
         tz = timezone.utc
 
     if problems:
@@ -263,14 +263,14 @@ def _languages(raw: Any, problem: Callable[[str, str], None]) -> list[Language]:
             continue
         code = item["code"]
         if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", code):
-            problem(f"languages[{i}].code", f"{code!r} is not a language code such as 'en' or 'fr'")
+            problem(f"languages[{i}].code", f"{quoted(code)} is not a language code such as 'en' or 'fr'")
             continue
         locale = str(item.get("locale", code))
         try:
             from babel import Locale
             Locale.parse(locale)
         except (ValueError, TypeError, Exception):  # babel raises UnknownLocaleError or ValueError
-            problem(f"languages[{i}].locale", f"unknown locale {locale!r}; use e.g. fr_FR")
+            problem(f"languages[{i}].locale", f"unknown locale {quoted(locale)}; use e.g. fr_FR")
             continue
         if any(lang.code == code for lang in result):
             problem(f"languages[{i}].code", f"'{code}' is listed twice")
@@ -304,11 +304,11 @@ def _feed(raw: Any, problem: Callable[[str, str], None]) -> FeedSettings:
         return FeedSettings()
     items = raw.get("items", 20)
     if not isinstance(items, int) or isinstance(items, bool) or items < 1:
-        problem("feed.items", f"must be a whole number of at least 1, not {items!r}")
+        problem("feed.items", f"must be a whole number of at least 1, not {quoted(items)}")
         items = 20
     full = raw.get("full_content", True)
     if not isinstance(full, bool):
-        problem("feed.full_content", f"must be true or false, not {full!r}")
+        problem("feed.full_content", f"must be true or false, not {quoted(full)}")
         full = True
     return FeedSettings(items, full)
 

@@ -25,7 +25,7 @@ from .markdown import count_words, first_paragraph, render_markdown
 from .models import Notice, Page, Post, Profile, Service, Session, Sources, StaticFile
 from .parallel import ordered_map
 from .uptodate import RACY_SECONDS, file_hash
-from .yamlio import parse_yaml, path_line, read_text
+from .yamlio import normalize_newlines, parse_yaml, path_line, quoted, read_text
 
 SERVICE_KINDS = {"talks": "talk", "workshops": "workshop", "expertise": "expertise"}
 LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
@@ -77,7 +77,7 @@ class FileContext:
         codes = self.settings.codes
         if isinstance(value, dict) and not is_localized(value, set(codes)):
             unknown = [k for k in value if k not in codes]
-            raise self.error(f"{key}: {', '.join(map(repr, unknown))} is not a language of this site "
+            raise self.error(f"{key}: {', '.join(map(quoted, unknown))} is not a language of this site "
                              f"({', '.join(codes)})", key,
                              hint=f"write {key}: {{{codes[0]}: ..., ...}} with the codes from site.yml")
         result = localize(value, codes, lambda msg: self.warn(msg, key), key)
@@ -103,6 +103,11 @@ def display_path(path: Path, root: Path) -> str:
     return text
 
 
+EARLIEST_DATE, LATEST_DATE = date(1, 1, 2), date(9999, 12, 30)
+"""Dates sitegen takes: a day inside Python's range at each end, so that any
+UTC offset and "the day after" (when a notice expires) stay representable."""
+
+
 def parse_datetime(value: Any, settings: Settings, error: Callable[[str], ContentError]) -> datetime:
     """`2026-11-22` or an ISO datetime (with offset, else the site's time zone)."""
     if isinstance(value, datetime):
@@ -114,17 +119,24 @@ def parse_datetime(value: Any, settings: Settings, error: Callable[[str], Conten
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
             if re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}.*", value):
-                raise error(f"{value!r} is not a real date", ) from None
-            raise error(f"{value!r} is not a date; write it as 2026-11-22 or 2026-11-22T09:30:00+01:00") from None
+                raise error(f"{quoted(value)} is not a real date", ) from None
+            raise error(f"{quoted(value)} is not a date; write it as 2026-11-22 or 2026-11-22T09:30:00+01:00") from None
     else:
-        raise error(f"{value!r} is not a date; write it as 2026-11-22 or 2026-11-22T09:30:00+01:00")
+        raise error(f"{quoted(value)} is not a date; write it as 2026-11-22 or 2026-11-22T09:30:00+01:00")
+    if not EARLIEST_DATE <= parsed.date() <= LATEST_DATE:
+        raise error(f"{quoted(value)} is too far in time: dates go from {EARLIEST_DATE} to {LATEST_DATE} "
+                    "(for a notice with no end, a date such as 2999-12-31 will do)")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=settings.timezone)
     return parsed
 
 
 def split_front_matter(ctx_display: str, text: str) -> tuple[str, str, int]:
-    """(front matter YAML, Markdown body, line where the body starts)."""
+    """(front matter YAML, Markdown body, line where the body starts).
+
+    A byte order mark and CRLF line ends are accepted (read_text already
+    removes them; this is for text that comes from elsewhere)."""
+    text = normalize_newlines(text)
     if not text.startswith("---"):
         raise ContentError("no front matter", ctx_display, 1,
                            hint="start the file with a line '---', then 'title: ...' and 'date: ...', "
@@ -159,7 +171,7 @@ def read_markdown_file(settings: Settings, path: Path, name: str, lang_hint: str
     if lang is None:
         lang = raw.get("lang", settings.default_lang)
         if lang not in settings.codes:
-            raise ctx.error(f"lang: {lang!r} is not a language of this site ({', '.join(settings.codes)})", "lang",
+            raise ctx.error(f"lang: {quoted(lang)} is not a language of this site ({', '.join(settings.codes)})", "lang",
                             hint="use one of the codes listed under 'languages' in site.yml")
     if not isinstance(raw.get("title"), (str, int, float)) or not str(raw.get("title")).strip():
         raise ctx.error("front matter: 'title' is required", *(("title",) if "title" in raw else ()),
@@ -195,7 +207,7 @@ def string_list(ctx: FileContext, raw: dict, key: str) -> tuple[str, ...]:
 def boolean(ctx: FileContext, raw: dict, key: str) -> bool:
     value = raw.get(key, False)
     if not isinstance(value, bool):
-        raise ctx.error(f"{key} must be true or false, not {value!r}", key)
+        raise ctx.error(f"{key} must be true or false, not {quoted(value)}", key)
     return value
 
 
@@ -299,17 +311,17 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
     summary = ctx.localized(raw, "summary") or {c: first_paragraph(body[c]) for c in settings.codes}
     weight = raw.get("weight", 0)
     if not isinstance(weight, int) or isinstance(weight, bool):
-        raise ctx.error(f"weight must be a whole number (lower comes first), not {weight!r}", "weight")
+        raise ctx.error(f"weight must be a whole number (lower comes first), not {quoted(weight)}", "weight")
     formats = string_list(ctx, raw, "formats")
     for i, fmt in enumerate(formats):
         if format_code(fmt) is None:
-            raise ctx.error(f"formats: {fmt!r} is not a format; write in person (or on site) or online",
+            raise ctx.error(f"formats: {quoted(fmt)} is not a format; write in person (or on site) or online",
                             "formats", i)
     formats = tuple(dict.fromkeys(format_code(fmt) for fmt in formats))
     languages = string_list(ctx, raw, "languages")
     for i, code in enumerate(languages):
         if code not in settings.codes and not LANG_SUFFIX.match(code):
-            raise ctx.error(f"languages: {code!r} is not a language code such as en or fr", "languages", i)
+            raise ctx.error(f"languages: {quoted(code)} is not a language code such as en or fr", "languages", i)
     sessions = []
     raw_sessions = raw.get("sessions") or []
     if not isinstance(raw_sessions, list):
