@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import ConfigError
 from .i18n import Language, localize
 from .safety import base_url_problem, hostname_problem, link_problem
-from .yamlio import key_line, parse_yaml, read_text
+from .yamlio import key_line, parse_yaml, path_line, read_text
 
 SETTINGS_FILE = "site.yml"
 THEME_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
@@ -122,7 +122,7 @@ def _link_out_of_site(root: Path, folder: Path) -> str | None:
         for _ in walk_files(folder, root):
             pass
     except LinkOutside as exc:
-        return f"{exc.path} {exc.message}; {exc.hint}"
+        return f"{exc.path}: {exc.message}; {exc.hint}"
     return None
 
 
@@ -154,7 +154,10 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     warnings: list[str] = []
 
     def problem(key: str, message: str) -> None:
-        problems.append((key_line(text, key.split(".")[0]), f"{key}: {message}"))
+        # `menu[2].url` → the line of that very value, else of its top key.
+        parts = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", key))
+        line = (path_line(text, parts) if len(parts) > 1 else None) or key_line(text, str(parts[0]))
+        problems.append((line, f"{key}: {message}"))
 
     for key in raw:
         if key not in KNOWN_KEYS:
