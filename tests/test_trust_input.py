@@ -241,6 +241,9 @@ PATH_CASES = [
     ("alias over the home page", post("aliases: [/]"), ["'index.html'", PROFILE, POST]),
     ("alias with // over a page", post("aliases: ['/contact//']"), ["contact/index.html", "content/pages/contact.md", POST]),
     ("page slug over the blog", page("slug: posts"), ["posts/index.html", PAGE]),
+    ("page slug over the feed file", page("slug: feed.xml"), ["'feed.xml' is a file of the feed", PAGE]),
+    ("alias over a static file", page("aliases: [/img/ada.png/]"),
+     ["'img/ada.png' is a file of content/static/img/ada.png", PAGE]),
     ("page slug over another page", page("slug: contact"), ["contact/index.html", "content/pages/contact.md", PAGE]),
 ]
 
