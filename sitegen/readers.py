@@ -33,6 +33,7 @@ SERVICE_KINDS = {"talks": "talk", "workshops": "workshop", "expertise": "experti
 LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 LANG_SUFFIX = re.compile(r"^[a-z]{2,3}$")
 MAX_REPORTED = 20
+EMAIL = re.compile(r"[^@\s?#&/:<>\"']+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+")
 
 
 class ContentErrors(SitegenError):
@@ -284,6 +285,8 @@ def read_post(settings: Settings, path: Path) -> Post:
     image = raw.get("image")
     if image is not None and not isinstance(image, str):
         raise ctx.error("image must be a file path or URL", "image")
+    if image is not None:
+        check_link(ctx, image, "image")
 
     body = render_markdown(body_md, lang)
     return Post(
@@ -374,6 +377,8 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
             outcomes = {c: [str(item[c]) for item in items if item] for c in settings.codes}
         else:
             outcomes = {c: [str(x) for x in v] for c, v in (ctx.localized(raw, "outcomes", kind=list) or {}).items()}
+    if raw.get("image") is not None:
+        check_link(ctx, raw["image"], "image")
     updated = ctx.date(raw["updated"], ("updated",)) if raw.get("updated") else None
     return Service(
         kind=kind, name=path.stem, source=ctx.display, slug=checked_slug(ctx, raw, slugify(path.stem)),
@@ -406,6 +411,12 @@ def read_profile(settings: Settings, path: Path) -> Profile:
         raise ctx.error("links must be a list of {name, url}", "links")
     for i, link in enumerate(links):
         check_link(ctx, link["url"], "links", i, "url")
+    if raw.get("photo") is not None:
+        check_link(ctx, raw["photo"], "photo")
+    email = raw.get("email")
+    if email and not EMAIL.fullmatch(str(email)):
+        # It is written after mailto: in links, so '?' or '&' would add headers.
+        raise ctx.error(f"email: {str(email)[:80]!r} is not an e-mail address such as jane@jane.example", "email")
     notices = []
     for i, item in enumerate(raw.get("availability") or []):
         if not isinstance(item, dict) or "until" not in item or "note" not in item:
