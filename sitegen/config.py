@@ -145,6 +145,11 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     if not path.is_file():
         raise ConfigError(f"no {SETTINGS_FILE} in {root}",
                           hint="run sitegen in your site's folder, or start one with 'sitegen init DIR'")
+    from .safety import LinkOutside, check_path
+    try:
+        check_path(path, root)
+    except LinkOutside as exc:
+        raise ConfigError(exc.message, SETTINGS_FILE, hint=exc.hint) from None
     text = read_text(path, SETTINGS_FILE)
     raw = parse_yaml(text, SETTINGS_FILE, error_class=ConfigError) or {}
     if not isinstance(raw, dict):

@@ -133,6 +133,8 @@ LINK_CASES = [
     ("page file", link("content/pages/leak.md", "@/page.md"), ["content/pages/leak.md", OUTSIDE_HINT]),
     ("talk file", link("content/talks/leak.yml", "@/talk.yml"), ["content/talks/leak.yml", OUTSIDE_HINT]),
     ("profile", link(PROFILE, "@/profile.yml"), [PROFILE, OUTSIDE_HINT]),
+    ("site.yml", both(write("../outside/site.yml", "title: x\nbase_url: https://x.example\n"),
+                      link("site.yml", "@/site.yml")), ["site.yml", OUTSIDE_HINT]),
     ("posts folder itself", link("content/posts", "@"), ["content/posts", OUTSIDE_HINT]),
     ("chain through a folder inside", both(write("other/readme.txt", "x"), link("other/leak.txt", "@/secret.txt"),
                                            link("content/static/other", "../../other")),
