@@ -19,6 +19,8 @@ import unicodedata
 from pathlib import Path
 from typing import Iterator
 
+from slugify import slugify
+
 from .errors import ContentError
 
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -127,9 +129,10 @@ def link_problem(value: object) -> str | None:
     if match and match.group(1).lower() not in LINK_SCHEMES:
         return (f"'{match.group(1)}:' links are not allowed ({value[:40]!r}); use an http(s), mailto or tel "
                 f"address or a site path")
-    if value.startswith(("//", "\\")):
-        return f"{value!r} is not a site path; write the full address, https:{value}" if value.startswith("//") \
-            else f"{value!r} is not a web address"
+    if value.startswith("//"):  # protocol-relative: another site, not a path of this one
+        return f"{value!r} is not a site path; write the full address, https:{value}"
+    if "\\" in value:  # browsers read a backslash as '/', so '\\evil.example' leaves the site
+        return f"{value!r} has a backslash; write the address with '/'"
     return None
 
 
@@ -138,7 +141,6 @@ def slug_problem(value: object) -> str | None:
     if not isinstance(value, str) or not value:
         return "must be text made of letters, digits and '-'"
     if not SLUG.fullmatch(value) or set(value) == {"."}:
-        from slugify import slugify
         suggestion = slugify(value)
         return (f"{value!r} is not one URL segment (no '/', '.', '..', spaces or other signs); "
                 + (f"write e.g. slug: {suggestion}" if suggestion else "use letters, digits and '-'"))

@@ -364,6 +364,7 @@ HREF_CASES = [
     ("session slides javascript", session("slides: 'JAVASCRIPT:alert(1)'"), [f"{TALK}:14:", "sessions.0.slides:"]),
     ("session video data", session("video: 'data:video/mp4,x'"), [f"{TALK}:14:", "sessions.0.video:", NOT_ALLOWED]),
     ("session url vbscript", session("url: 'vbscript:x'"), [f"{TALK}:14:", NOT_ALLOWED]),
+    ("session url backslash", session("url: '\\\\evil.example'"), [f"{TALK}:14:", "backslash"]),
     ("session url protocol-relative", session("url: '//evil.example'"), [f"{TALK}:14:", "not a site path"]),
 ]
 
