@@ -22,7 +22,8 @@ from .i18n import load_strings
 from .incremental import Inputs, TemplateGraph, page_digest, site_digest, theme_inputs
 from .models import Post
 from .parallel import ordered_map
-from .readers import ReadMemo, is_ignored, read_sources
+from .readers import IGNORED, ReadMemo, read_sources
+from .safety import walk_files
 from .render import PageSpec, Renderer, alternates, make_environment, plan_pages
 from .sitemodel import Site, build_site
 from .uptodate import BuildResult, digest, fail_if_strict
@@ -307,17 +308,16 @@ def file_copies(site: Site) -> list[tuple[str, str, Path]]:
     copies: dict[str, tuple[str, str, Path]] = {}
     for theme_dir in reversed(site.settings.theme_dirs):  # the site's theme overrides the shipped one
         static = theme_dir / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file() and not is_ignored(path.relative_to(static)):
-                    rel = "theme/" + path.relative_to(static).as_posix()
-                    copies[rel] = (rel, "the theme", path)
+        # Links are followed only inside the site or the shipped themes.
+        for path in walk_files(static, site.settings.root, skip=IGNORED):
+            rel = "theme/" + path.relative_to(static).as_posix()
+            copies[rel] = (rel, "the theme", path)
     result = list(copies.values())
     result += [(output_file(f.url), display(f.source, site.settings.root), f.source) for f in site.static]
     for post in site.posts:
         if post.folder:
-            for path in sorted(post.folder.rglob("*")):
-                if path.is_file() and path.suffix != ".md" and not is_ignored(path.relative_to(post.folder)):
+            for path in walk_files(post.folder, site.settings.root, skip=IGNORED):
+                if path.suffix != ".md":
                     rel = output_file(post.url + path.relative_to(post.folder).as_posix())
                     result.append((rel, display(path, site.settings.root), path))
     return result

@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
 from .i18n import Language, localize, string_gaps
-from .yamlio import key_line, parse_yaml, quoted, read_text
+from .safety import base_url_problem, hostname_problem, link_problem
+from .yamlio import key_line, parse_yaml, path_line, quoted, read_text
 
 SETTINGS_FILE = "site.yml"
+THEME_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 SHIPPED_THEMES = Path(__file__).parent / "themes"
 # In a source checkout (editable install) the shipped theme sits beside the package.
 SOURCE_THEMES = Path(__file__).parent.parent / "themes"
@@ -104,6 +106,26 @@ def find_theme(root: Path, name: str) -> tuple[Path, ...]:
     return tuple(chain)
 
 
+def _given_by(cli_value: str | None, flag: str) -> str:
+    if cli_value:
+        return f" (given by {flag})"
+    if os.environ.get("SITEGEN_BASE_URL"):
+        return " (given by SITEGEN_BASE_URL)"
+    return ""
+
+
+def _link_out_of_site(root: Path, folder: Path) -> str | None:
+    """A theme folder, or a link in it, that leads out of the site and the
+    shipped themes: templates and files there would be read and published."""
+    from .safety import LinkOutside, walk_files
+    try:
+        for _ in walk_files(folder, root):
+            pass
+    except LinkOutside as exc:
+        return f"{exc.path}: {exc.message}; {exc.hint}"
+    return None
+
+
 def source_date() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
@@ -123,6 +145,11 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     if not path.is_file():
         raise ConfigError(f"no {SETTINGS_FILE} in {root}",
                           hint="run sitegen in your site's folder, or start one with 'sitegen init DIR'")
+    from .safety import LinkOutside, check_path
+    try:
+        check_path(path, root)
+    except LinkOutside as exc:
+        raise ConfigError(exc.message, SETTINGS_FILE, hint=exc.hint) from None
     text = read_text(path, SETTINGS_FILE)
     raw = parse_yaml(text, SETTINGS_FILE, error_class=ConfigError) or {}
     if not isinstance(raw, dict):
@@ -132,7 +159,10 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     warnings: list[str] = []
 
     def problem(key: str, message: str) -> None:
-        problems.append((key_line(text, key.split(".")[0]), f"{key}: {message}"))
+        # `menu[2].url` → the line of that very value, else of its top key.
+        parts = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", key))
+        line = (path_line(text, parts) if len(parts) > 1 else None) or key_line(text, str(parts[0]))
+        problems.append((line, f"{key}: {message}"))
 
     for key in raw:
         if key not in KNOWN_KEYS:
@@ -154,7 +184,11 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     if not base:
         problem("base_url", "missing; set the absolute address of the published site, e.g. https://jane.example")
     elif not isinstance(base, str) or urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc:
-        problem("base_url", f"must be an absolute URL such as https://jane.example, not {base!r}")
+        problem("base_url", f"must be an absolute URL such as https://jane.example, not {str(base)[:80]!r}"
+                            + _given_by(base_url, "--base-url"))
+    elif base_url_problem(base):
+        # A line break here would write rules of its own into robots.txt and the pages.
+        problem("base_url", f"{base_url_problem(base)}{_given_by(base_url, '--base-url')}")
     elif urlsplit(base).path.strip("/"):
         # Pages link to each other with root-relative URLs (/posts/…), so a
         # site under a sub-path would publish broken links.
@@ -165,11 +199,20 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     theme_dirs: tuple[Path, ...] = ()
     if not isinstance(theme, str) or not theme:
         problem("theme", "must be a theme name, e.g. theme: default")
+    elif not THEME_NAME.fullmatch(theme) or ".." in theme:
+        # Themes come from themes/ or the package only: a path could read any folder.
+        problem("theme", f"{theme[:80]!r} is not a theme name; name a folder of themes/ (or a shipped theme) "
+                         f"such as theme: default, without '/', '\\' or '..'")
     else:
         theme_dirs = find_theme(root, theme)
         if not theme_dirs:
             problem("theme", f"no theme '{theme}' in themes/ nor shipped with sitegen; use theme: default "
                              f"or create themes/{theme}/templates/")
+        for folder in theme_dirs:
+            outside = _link_out_of_site(root, folder)
+            if outside:
+                problem("theme", outside)
+                break
 
     output_dir = _output_dir(root, output or raw.get("output", "public"), problem)
 
@@ -187,8 +230,8 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
                                  f"too, with its title), not {quoted(social_images)}")
 
     cname = raw.get("cname")
-    if cname is not None and (not isinstance(cname, str) or "/" in cname or not cname.strip()):
-        problem("cname", f"must be a bare domain name such as jane.example, not {cname!r}")
+    if cname is not None and hostname_problem(cname):
+        problem("cname", hostname_problem(cname))  # a line break would write a two-line CNAME
 
     tz_name = raw.get("timezone", "UTC")
     try:
@@ -332,6 +375,9 @@ def _menu(raw: Any, codes: list[str], problem: Callable[[str, str], None],
     for i, item in enumerate(raw):
         if not isinstance(item, dict) or "title" not in item or not isinstance(item.get("url"), str):
             problem(f"menu[{i}]", "needs a title and a url, e.g. {title: Blog, url: /posts/}")
+            continue
+        if link_problem(item["url"]):
+            problem(f"menu[{i}].url", link_problem(item["url"]))
             continue
         items.append(MenuItem(localize(item["title"], codes, warn, f"menu[{i}].title"), item["url"]))
     return tuple(items)

@@ -24,6 +24,8 @@ from .i18n import is_localized, localize
 from .markdown import count_words, first_paragraph, render_markdown
 from .models import Notice, Page, Post, Profile, Service, Session, Sources, StaticFile
 from .parallel import ordered_map
+from .safety import (LinkOutside, alias_problem, allowed_folders, check_path, is_inside, link_problem,
+                     slug_problem, walk_files)
 from .uptodate import RACY_SECONDS, file_hash
 from .yamlio import normalize_newlines, parse_yaml, path_line, quoted, read_text
 
@@ -31,6 +33,7 @@ SERVICE_KINDS = {"talks": "talk", "workshops": "workshop", "expertise": "experti
 LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 LANG_SUFFIX = re.compile(r"^[a-z]{2,3}$")
 MAX_REPORTED = 20
+EMAIL = re.compile(r"[^@\s?#&/:<>\"']+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+")
 
 
 class ContentErrors(SitegenError):
@@ -204,6 +207,50 @@ def string_list(ctx: FileContext, raw: dict, key: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def tag_list(ctx: FileContext, raw: dict, key: str) -> tuple[str, ...]:
+    """Tags: each must give a URL segment (`/tags/<slug>/`)."""
+    names = string_list(ctx, raw, key)
+    for i, name in enumerate(names):
+        if not slugify(name):
+            raise ctx.error(f"{key}: {name[:80]!r} gives an empty URL (/tags/…/); use a tag with letters "
+                            f"or digits", key, i)
+    return names
+
+
+def alias_list(ctx: FileContext, raw: dict) -> tuple[str, ...]:
+    """Old URLs: site paths only, so `_redirects` gets one rule per alias."""
+    aliases = string_list(ctx, raw, "aliases")
+    for i, alias in enumerate(aliases):
+        problem = alias_problem(alias)
+        if problem:
+            raise ctx.error(f"aliases: {problem}", "aliases", i)
+    return aliases
+
+
+def checked_slug(ctx: FileContext, raw: dict, default: str) -> str:
+    """The `slug` key or the one made from the file name: one URL segment."""
+    if raw.get("slug") is None or raw.get("slug") == "":
+        if not default:
+            raise ctx.error("the file name gives an empty slug (URL)", hint="add a line 'slug: my-page' "
+                            "or rename the file with letters or digits")
+        return default
+    value = raw["slug"]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    problem = slug_problem(value)
+    if problem:
+        raise ctx.error(f"slug: {problem}", "slug")
+    return value
+
+
+def check_link(ctx: FileContext, value: Any, *keys: Any) -> None:
+    """A field that becomes an href: http(s), mailto, tel or a site path."""
+    problem = link_problem(value)
+    if problem:
+        label = ".".join(str(k) for k in keys)
+        raise ctx.error(f"{label}: {problem}", *keys)
+
+
 def boolean(ctx: FileContext, raw: dict, key: str) -> bool:
     value = raw.get(key, False)
     if not isinstance(value, bool):
@@ -235,28 +282,33 @@ def read_post(settings: Settings, path: Path) -> Post:
     original = raw.get("original")
     if original is not None and (not isinstance(original, dict) or not isinstance(original.get("url"), str)):
         raise ctx.error("original must be {url: https://..., title: ...}", "original")
-    slug = raw.get("slug") or slugify(LEADING_DATE.sub("", name))
-    if not isinstance(slug, str) or not slug:
-        raise ctx.error("slug must be text made of letters, digits and '-'", "slug")
+    if original is not None:
+        check_link(ctx, original["url"], "original", "url")
+    slug = checked_slug(ctx, raw, slugify(LEADING_DATE.sub("", name)))
     series = raw.get("series")
     if series is not None and not isinstance(series, str):
         raise ctx.error("series must be the series name as text", "series")
+    if series is not None and not slugify(series):
+        raise ctx.error(f"series: {series[:80]!r} gives an empty URL (/series/…/); use a name with letters "
+                        f"or digits", "series")
     summary = raw.get("summary")
     if summary is not None and not isinstance(summary, str):
         raise ctx.error("summary must be text", "summary")
     image = raw.get("image")
     if image is not None and not isinstance(image, str):
         raise ctx.error("image must be a file path or URL", "image")
+    if image is not None:
+        check_link(ctx, image, "image")
 
     body = render_markdown(body_md, lang)
     return Post(
         source=display, name=name, lang=lang, title=str(raw["title"]).strip(),
-        date=published, updated=updated, tag_names=string_list(ctx, raw, "tags"),
+        date=published, updated=updated, tag_names=tag_list(ctx, raw, "tags"),
         summary=summary.strip() if summary else first_paragraph(body),
         abstract={k: v.strip() for k, v in abstract.items()}, slug=slug, series_name=series,
         draft=boolean(ctx, raw, "draft"),
         original={"url": original["url"], "title": str(original.get("title") or original["url"])} if original else None,
-        image_source=image, aliases=string_list(ctx, raw, "aliases"), body=body,
+        image_source=image, aliases=alias_list(ctx, raw), body=body,
         translation_key=str(raw.get("translation_key") or name), words=count_words(body),
         folder=path.parent if folder_post else None,
         meta={k: v for k, v in raw.items() if k not in KNOWN_POST_KEYS},
@@ -273,8 +325,8 @@ def read_page(settings: Settings, path: Path) -> Page:
     return Page(
         source=display, name=name, lang=lang, title=str(raw["title"]).strip(),
         summary=str(summary).strip() if summary else first_paragraph(body),
-        slug=str(raw.get("slug") or slugify(name)), body=body, draft=boolean(ctx, raw, "draft"),
-        translation_key=str(raw.get("translation_key") or name), aliases=string_list(ctx, raw, "aliases"),
+        slug=checked_slug(ctx, raw, slugify(name)), body=body, draft=boolean(ctx, raw, "draft"),
+        translation_key=str(raw.get("translation_key") or name), aliases=alias_list(ctx, raw),
         updated=updated,
         meta={k: v for k, v in raw.items() if k not in {"title", "summary", "slug", "draft", "lang",
                                                        "translation_key", "aliases", "updated"}},
@@ -331,6 +383,9 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
             raise ctx.error("each session needs at least a date and an event, e.g. "
                             "{date: 2026-05-14, event: DevConf, city: Lyon}", "sessions", i)
         when = ctx.date(item["date"], ("sessions", i, "date"))
+        for key in ("url", "slides", "video"):
+            if item.get(key) is not None:
+                check_link(ctx, item[key], "sessions", i, key)
         online = item.get("online", False)
         if not isinstance(online, bool):
             raise ctx.error("online must be true or false", "sessions", i, "online")
@@ -344,15 +399,17 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
             outcomes = {c: [str(item[c]) for item in items if item] for c in settings.codes}
         else:
             outcomes = {c: [str(x) for x in v] for c, v in (ctx.localized(raw, "outcomes", kind=list) or {}).items()}
+    if raw.get("image") is not None:
+        check_link(ctx, raw["image"], "image")
     updated = ctx.date(raw["updated"], ("updated",)) if raw.get("updated") else None
     return Service(
-        kind=kind, name=path.stem, source=ctx.display, slug=str(raw.get("slug") or slugify(path.stem)),
-        title=title, summary=summary, body=body, tags=string_list(ctx, raw, "tags"),
+        kind=kind, name=path.stem, source=ctx.display, slug=checked_slug(ctx, raw, slugify(path.stem)),
+        title=title, summary=summary, body=body, tags=tag_list(ctx, raw, "tags"),
         image_source=raw.get("image"), weight=weight, draft=boolean(ctx, raw, "draft"),
         duration=ctx.localized(raw, "duration"), audience=ctx.localized(raw, "audience"),
         formats=formats, languages=languages, outcomes=outcomes, pricing=ctx.localized(raw, "pricing"),
         expertise_names=string_list(ctx, raw, "expertise"),
-        sessions=tuple(sorted(sessions, key=lambda s: s.date)), aliases=string_list(ctx, raw, "aliases"),
+        sessions=tuple(sorted(sessions, key=lambda s: s.date)), aliases=alias_list(ctx, raw),
         updated=updated,
         meta={k: v for k, v in raw.items() if k not in SERVICE_KEYS},
     )
@@ -363,6 +420,8 @@ SERVICE_KEYS = {"title", "summary", "body", "tags", "image", "weight", "draft", 
 
 
 def read_profile(settings: Settings, path: Path) -> Profile:
+    if os.path.lexists(path):
+        check_path(path, settings.root)
     if not path.is_file():
         raise ContentError("the profile is missing", display_path(path, settings.root),
                            hint="create content/profile.yml with at least 'name: Your Name'")
@@ -372,6 +431,14 @@ def read_profile(settings: Settings, path: Path) -> Profile:
     links = raw.get("links") or []
     if not isinstance(links, list) or not all(isinstance(l, dict) and "url" in l for l in links):
         raise ctx.error("links must be a list of {name, url}", "links")
+    for i, link in enumerate(links):
+        check_link(ctx, link["url"], "links", i, "url")
+    if raw.get("photo") is not None:
+        check_link(ctx, raw["photo"], "photo")
+    email = raw.get("email")
+    if email and not EMAIL.fullmatch(str(email)):
+        # It is written after mailto: in links, so '?' or '&' would add headers.
+        raise ctx.error(f"email: {str(email)[:80]!r} is not an e-mail address such as jane@jane.example", "email")
     notices = []
     for i, item in enumerate(raw.get("availability") or []):
         if not isinstance(item, dict) or "until" not in item or "note" not in item:
@@ -406,16 +473,35 @@ def is_ignored(path: Path) -> bool:
     return any(IGNORED.search(part) for part in path.parts)
 
 
-def _files(folder: Path, pattern: str) -> list[Path]:
+def _entries(folder: Path, root: Path, allowed: tuple[Path, ...]) -> list[os.DirEntry]:
+    """A folder's entries, sorted, without ignored names; a link among them
+    that leads out of the site raises LinkOutside."""
+    with os.scandir(folder) as found:
+        entries = sorted((e for e in found if not IGNORED.search(e.name)), key=lambda e: e.path)
+    for entry in entries:
+        if entry.is_symlink() and not is_inside(Path(entry.path).resolve(), allowed):
+            raise LinkOutside(display_path(Path(entry.path), root), Path(entry.path).resolve(),
+                              os.readlink(entry.path))
+    return entries
+
+
+def _files(folder: Path, pattern: str, root: Path) -> list[Path]:
+    """Source files under `folder`: `*.md` (one level), `*/index*.md` (folder
+    posts) or `**/*` (everything). Links are followed only inside the site."""
     if not folder.is_dir():
         return []
-    if "/" not in pattern:  # one folder: a scan is much cheaper than a glob on thousands of posts
-        suffix = pattern.lstrip("*")
-        with os.scandir(folder) as entries:
-            names = sorted(e.path for e in entries
-                           if e.name.endswith(suffix) and not IGNORED.search(e.name) and e.is_file())
-        return [Path(name) for name in names]
-    return sorted(p for p in folder.glob(pattern) if p.is_file() and not is_ignored(p.relative_to(folder)))
+    allowed = allowed_folders(root)
+    check_path(folder, root, allowed)
+    if pattern == "**/*":
+        return list(walk_files(folder, root, allowed, skip=IGNORED))
+    if pattern.startswith("*/"):  # folder posts: <name>/index*.md
+        suffix = pattern.rsplit("*", 1)[-1]
+        return [Path(inner.path) for entry in _entries(folder, root, allowed) if entry.is_dir()
+                for inner in _entries(Path(entry.path), root, allowed)
+                if inner.name.startswith("index") and inner.name.endswith(suffix) and inner.is_file()]
+    # One folder: a scan is much cheaper than a glob on thousands of posts.
+    suffix = pattern.lstrip("*")
+    return [Path(e.path) for e in _entries(folder, root, allowed) if e.name.endswith(suffix) and e.is_file()]
 
 
 @dataclass
@@ -460,18 +546,18 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
     Files unchanged since the memo's read are not parsed again; the others
     are parsed in parallel when there are many (their Markdown is most of a
     cold build's time)."""
-    content = settings.content_dir
+    content, root = settings.content_dir, settings.root
     tasks: list[tuple[str, Callable[..., Any], Path, tuple]] = []
 
     def add(group: str, reader: Callable[..., Any], path: Path, *args: Any) -> None:
         tasks.append((group, reader, path, args))
 
-    for path in _files(content / "posts", "*.md") + _files(content / "posts", "*/index*.md"):
+    for path in _files(content / "posts", "*.md", root) + _files(content / "posts", "*/index*.md", root):
         add("posts", read_post, path)
-    for path in _files(content / "pages", "*.md"):
+    for path in _files(content / "pages", "*.md", root):
         add("pages", read_page, path)
     for folder, kind in SERVICE_KINDS.items():
-        for path in _files(content / folder, "*.yml") + _files(content / folder, "*.yaml"):
+        for path in _files(content / folder, "*.yml", root) + _files(content / folder, "*.yaml", root):
             add("services", read_service, path, kind)
     add("profile", read_profile, content / "profile.yml")
 
@@ -515,7 +601,7 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
         # model, so the memo keeps each record as it was read.
         groups[group].append(copy.copy(record) if memo is not None else record)
     static = [StaticFile(p, "/" + p.relative_to(content / "static").as_posix())
-              for p in _files(content / "static", "**/*")]
+              for p in _files(content / "static", "**/*", root)]
     if memo is not None:
         memo.stats = {str(tasks[i][2]): key for i, (_, key) in enumerate(checked)
                       if key is not None and str(tasks[i][2]) in seen}

@@ -81,7 +81,10 @@ def source_signature(roots: Iterable[Path], now_ns: int) -> str | None:
             walked = []
             for folder, subfolders, names in os.walk(root):
                 subfolders.sort()
-                walked.append((folder, sorted(names)))
+                # os.walk lists a link to a folder among the folders and does not
+                # enter it: counted as an entry, so adding one is seen.
+                links = [d for d in subfolders if os.path.islink(os.path.join(folder, d))]
+                walked.append((folder, sorted(names + links)))
         for folder, names in walked:
             for name in names:
                 path = os.path.join(folder, name)

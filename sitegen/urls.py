@@ -7,7 +7,10 @@ with an index.html) unless it names a file (`/feed.xml`).
 
 from __future__ import annotations
 
+import posixpath
 from urllib.parse import urljoin
+
+from .safety import normal_site_path
 
 SERVICE_SECTIONS = {"talk": "talks", "workshop": "workshops", "expertise": "expertise"}
 
@@ -82,15 +85,21 @@ class Urls:
 
 def output_file(url: str) -> str:
     """`/fr/posts/x/` → `fr/posts/x/index.html`; `/feed.xml` → `feed.xml`."""
-    path = url.lstrip("/")
-    if not path or path.endswith("/"):
-        return path + "index.html"
+    # Normalised, so that `/./`, `/a//b/` or `/x/../` claim the file they
+    # would really write and the collision check sees them; `..` cannot climb
+    # above the root.
+    trailing = url.endswith("/")
+    path = posixpath.normpath("/" + url).lstrip("/")
+    if path == ".":
+        path = ""
+    if not path or trailing:
+        return (path + "/" if path else "") + "index.html"
     return path
 
 
 def alias_url(alias: str) -> str:
     """Old URLs as written in `aliases` (`/2019/05/old.html`, `old-post/`)."""
-    alias = "/" + alias.strip().lstrip("/")
+    alias = normal_site_path(alias.strip())
     last = alias.rsplit("/", 1)[-1]
     if last and "." not in last:
         alias += "/"

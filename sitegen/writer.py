@@ -26,6 +26,16 @@ def check_collisions(claims: list[tuple[str, str]]) -> None:
                 f"two sources write the same file '{path}': {other} and {source}",
                 hint="give one of them another slug (front matter 'slug:'), file name or alias")
         owners[path] = source
+    # A file where another source needs a folder (`feed.xml` and
+    # `feed.xml/index.html`) cannot both be written either.
+    for path, source in owners.items():
+        folder = posixpath.dirname(path)
+        while folder:
+            if folder in owners:
+                raise ContentError(
+                    f"'{folder}' is a file of {owners[folder]} and a folder of {source} ('{path}')",
+                    hint="give one of them another slug (front matter 'slug:'), file name or alias")
+            folder = posixpath.dirname(folder)
 
 
 def contained(relative: str) -> str:
