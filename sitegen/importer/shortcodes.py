@@ -66,6 +66,10 @@ def media_link(attrs: dict[str, str], inner: str) -> str:
 
 
 def attributes(text: str) -> dict[str, str]:
+    text = text.strip()
+    if text.startswith(("http://", "https://")):  # `[youtube https://…?v=…]`: the URL is not key=value
+        url, _, rest = text.partition(" ")
+        return {**attributes(rest), "0": url}
     attrs = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None) for m in ATTR.finditer(text)}
     bare = ATTR.sub("", text).strip().strip("=").strip()
     if bare and "0" not in attrs:  # `[youtube https://…]`, `[embed]` written without a key
