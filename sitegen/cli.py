@@ -1,4 +1,4 @@
-"""Command line: `sitegen build | serve | new | check | init | theme`.
+"""Command line: `sitegen build | serve | new | check | init | theme | import`.
 
 Exit status: 0 success, 1 content/template/settings errors, 2 usage errors.
 """
@@ -94,7 +94,34 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("title")
     new.add_argument("--lang", help="language of a post (default: the site's first language)")
     new.set_defaults(run=run_new)
+    add_import_command(commands)
     return parser
+
+
+def add_import_command(commands: argparse._SubParsersAction) -> None:
+    imp = commands.add_parser(
+        "import", help="bring a WordPress (WXR) or Blogger export into the site",
+        description="Reads a WordPress (WXR 1.0-1.2) or Blogger export and writes its posts, pages, "
+                    "translations, comments and media into the site; old URLs become aliases. "
+                    "Never overwrites a file: importing twice changes nothing.")
+    imp.add_argument("export", type=Path, help="the export file (.xml)")
+    imp.add_argument("--into", type=Path, help="the site to import into (default: --root, the current folder)")
+    imp.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    imp.add_argument("--no-media", dest="media", action="store_false", help="do not download media; keep links remote")
+    imp.add_argument("--no-comments", dest="comments", action="store_false", help="leave the comments out")
+    imp.add_argument("--media-timeout", type=float, default=10.0, help="seconds per download (default: 10)")
+    imp.add_argument("--media-max-mb", type=int, default=20, help="largest download in MB (default: 20)")
+    imp.set_defaults(run=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from .importer.run import ImportOptions, run_import as do_import
+
+    options = ImportOptions(args.export, args.into or args.root, args.dry_run, args.media, args.comments,
+                            args.media_timeout, args.media_max_mb)
+    report = do_import(options, display(args.export))
+    print("\n".join(report.lines()))
+    return 0
 
 
 def add_build_options(parser: argparse.ArgumentParser) -> None:
