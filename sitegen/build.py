@@ -340,9 +340,12 @@ def disk_error(exc: OSError, output: Path, root: Path) -> OutputError:
 
 
 def pause_point(stage: str) -> None:
-    """A test hook: with SITEGEN_TEST_PAUSE_AT=<stage>, the build writes the
-    stage's name into SITEGEN_TEST_PAUSE_FILE and waits there to be killed,
-    so tests can kill -9 a real build at a known moment."""
+    """Test hooks at named stages of a build. SITEGEN_TEST_PAUSE_AT=<stage>:
+    the build writes the stage's name into SITEGEN_TEST_PAUSE_FILE and waits
+    there to be killed, so tests can kill -9 a real build at a known moment.
+    SITEGEN_TEST_FAIL_AT=<stage>: a RuntimeError there, as a bug would."""
+    if os.environ.get("SITEGEN_TEST_FAIL_AT") == stage:
+        raise RuntimeError(f"failure injected at the stage '{stage}' (SITEGEN_TEST_FAIL_AT)")
     if os.environ.get("SITEGEN_TEST_PAUSE_AT") == stage:
         Path(os.environ["SITEGEN_TEST_PAUSE_FILE"]).write_text(stage, encoding="utf-8")
         time.sleep(600)

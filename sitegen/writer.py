@@ -90,7 +90,9 @@ def check_output_folder(output: Path, root: Path, sources: Iterable[Path]) -> No
         raise OutputError(f"the output folder '{name}' is inside a git repository's .git folder", hint=pick)
     for source in sources:
         place = source.resolve()
-        if out == place or out in place.parents:
+        if out == place:
+            raise OutputError(f"the output folder '{name}' is one of the site's sources", hint=pick)
+        if out in place.parents:
             raise OutputError(f"the output folder '{name}' holds the site's sources ({shown(source, root)})",
                               hint=pick)
         if place in out.parents:
