@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
+import errno
 import os
-import pickle
+import shutil
 import sys
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from html import escape
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
+import filelock
 import jinja2
 
-from . import __version__, feeds, presence, seo, uptodate
+from . import __version__, cachefile, feeds, presence, seo, uptodate
 from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
@@ -28,11 +30,18 @@ from .render import PageSpec, Renderer, alternates, make_environment, plan_pages
 from .sitemodel import Site, build_site
 from .uptodate import BuildResult, digest, fail_if_strict
 from .urls import output_file
-from .writer import StagedOutput, UpdatedOutput, check_collisions
+from .writer import OutputError, StagedOutput, UpdatedOutput, check_collisions, check_output_folder
+from .writer import shown as shown_path
 
 
-CACHE_FILE = Path(".sitegen-cache") / "build.pickle"
-CACHE_FORMAT = 2
+CACHE_FILE = Path(".sitegen-cache") / "build.msgpack"
+OLD_CACHE_FILE = Path(".sitegen-cache") / "build.pickle"
+"""Written by earlier versions; never read (loading a pickle runs code), removed."""
+OLD_TEMPLATE_CACHE = Path(".sitegen-cache") / "templates"
+LOCK_FILE = Path(".sitegen-cache") / "build.lock"
+LOCK_PATIENCE = 600.0
+"""Seconds a build waits for another build of the same site before giving up."""
+CACHE_FORMAT = 3
 """Changes whenever what the cache holds changes shape, so an older one is ignored."""
 
 
@@ -59,10 +68,20 @@ class Builder:
         """Every file the last build wrote or kept, relative to the output folder."""
         self._env: tuple[str, jinja2.Environment, dict[str, str]] | None = None
         self._cache_loaded = False
+        self.notes: list[str] = []
+        """Problems with the cache: reported once, never fatal, not warnings about the site."""
 
     def build(self, *, strict: bool = False) -> BuildResult:
+        # One build of a site at a time: a second one waits, so neither sees
+        # the other's half-made output or cache.
+        with build_lock(self.root):
+            return self._build(strict)
+
+    def _build(self, strict: bool) -> BuildResult:
         started = time.perf_counter()
         settings = load_settings(self.root, **self.options)
+        check_output_folder(settings.output, self.root,
+                            [self.root / SETTINGS_FILE, settings.content_dir, *settings.theme_dirs])
         current = uptodate.fingerprint(self.root, settings, with_signature=self.cache_path is not None)
         if self.cache_path is not None:
             unchanged = uptodate.result_if_unchanged(self.root, settings, current, started, strict)
@@ -77,26 +96,36 @@ class Builder:
         sources = read_sources(settings, self.memo)
         site = build_site(settings, sources)
         fail_if_strict(strict, settings.warnings)
-        pages, files, rendered, changed = self._write(site, current.settings_hash)
-        if self.cache_path is not None:
-            self._save_cache()
-            uptodate.remember(self.root, current, until=uptodate.next_clock_change(settings, sources),
-                              pages=pages, files=files, warnings=settings.warnings, produced=self.produced or ())
+
+        def before_swap(pages: int, files: int, produced: set[str]) -> Callable[[], None]:
+            """What might fail is done before the new output goes in; what is
+            left for after is renames, whose failure only costs a cold build."""
+            if self.cache_path is None:
+                return lambda: None
+            until = uptodate.next_clock_change(settings, sources)
+            installs = [self._prepare_cache(),
+                        uptodate.prepare_record(self.root, current, until=until, pages=pages, files=files,
+                                                warnings=settings.warnings, produced=produced)]
+            return lambda: [install() for install in installs]
+
+        try:
+            pages, files, rendered, changed = self._write(site, current.settings_hash, before_swap)
+        except OSError as exc:
+            raise disk_error(exc, settings.output, self.root) from None
         return BuildResult(pages, files, time.perf_counter() - started, settings.output, settings.warnings,
-                           rendered, changed)
+                           rendered, changed, self.notes)
 
     def _environment(self, site: Site) -> tuple[jinja2.Environment, dict[str, str]]:
         settings = site.settings
         key = digest(settings.theme_dirs, settings.default_lang, settings.base_url)
         if self._env is None or self._env[0] != key:
-            bytecode = None
-            if self.cache_path is not None:
-                bytecode = self.cache_path.parent / "templates"
-                bytecode.mkdir(parents=True, exist_ok=True)
-            self._env = (key, make_environment(site, bytecode), {})
+            # Compiled templates stay in memory: a bytecode cache on disk is
+            # loaded with marshal, which runs whatever a planted file holds.
+            self._env = (key, make_environment(site), {})
         return self._env[1], self._env[2]
 
-    def _write(self, site: Site, settings_hash: str) -> tuple[int, int, int, list[str]]:
+    def _write(self, site: Site, settings_hash: str,
+               before_swap: Callable[[int, int, set[str]], Callable[[], None]]) -> tuple[int, int, int, list[str]]:
         settings = site.settings
         specs = plan_pages(site)
         extra = extra_outputs(site, specs)
@@ -125,7 +154,7 @@ class Builder:
         incremental = bool(self.page_digests) and self.output_key == output_key and output.is_dir()
         digests: dict[str, str] = {}
         output_text = str(output)
-        writer = UpdatedOutput(output, self.produced) if incremental else StagedOutput(output)
+        writer = UpdatedOutput(output, self.produced, self.root) if incremental else StagedOutput(output, self.root)
 
         def unchanged(name: str, key: str, relative: str) -> bool:
             """Whether an output's digest is the last build's and its file still there."""
@@ -136,6 +165,7 @@ class Builder:
         def page_key(spec: PageSpec) -> str:
             return page_digest(site, spec, everywhere, templates, shown)
 
+        pause_point("started")
         with writer as out:
             # What must be made: the pages to render, then feeds, the sitemap and
             # social images that changed, all shared out among the workers.
@@ -183,39 +213,143 @@ class Builder:
                 if key is not None:
                     digests[to_render[index].url] = key
             rendered = len(to_render)
+            pause_point("rendered")
             for path, _, source in copies:
                 out.copy(path, source)
-        self.page_digests, self.output_key, self.produced = digests, output_key, out.produced
-        return len(specs), len(specs) + len(extra) + len(copies), rendered, [*out.changed, *out.removed]
+            out.prepare()
+            # The in-memory state first: the cache written before the swap is this build's.
+            last = self.page_digests, self.output_key, self.produced
+            self.page_digests, self.output_key, self.produced = digests, output_key, out.produced
+            try:
+                total = len(specs) + len(extra) + len(copies)
+                after_swap = before_swap(len(specs), total, out.produced)
+                pause_point("staged")
+                out.commit()
+            except BaseException:
+                self.page_digests, self.output_key, self.produced = last
+                raise
+        pause_point("swapped")
+        after_swap()
+        return len(specs), total, rendered, [*out.changed, *out.removed]
 
     def _load_cache(self) -> None:
-        """A cache that is corrupt, from another sitegen or another Python is
+        """A cache that does not load, or is from another sitegen, is
         ignored (and replaced after the build), never trusted."""
         assert self.cache_path is not None
+        # Left by earlier versions: a pickle and Jinja bytecode, never loaded again.
+        (self.root / OLD_CACHE_FILE).unlink(missing_ok=True)
+        shutil.rmtree(self.root / OLD_TEMPLATE_CACHE, ignore_errors=True)
         try:
             data = self.cache_path.read_bytes()
-            checksum, payload = data[:32], data[32:]
-            if hashlib.blake2b(payload, digest_size=16).hexdigest().encode() != checksum:
-                return
-            state = pickle.loads(payload)
-            if state.get("version") != (CACHE_FORMAT, __version__, sys.version):
-                return
-            self.memo, self.page_digests, self.output_key = state["memo"], state["pages"], state["output"]
-            self.produced = state["produced"]
-        except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
-            self.memo, self.page_digests, self.output_key, self.produced = ReadMemo(), {}, "", None
+        except OSError:
+            return  # no cache yet
+        try:
+            state = cachefile.loads(data)
+            if not isinstance(state, dict) or state.get("version") != [CACHE_FORMAT, __version__]:
+                return  # another sitegen's: silently rebuilt
+            memo = ReadMemo(state["settings_key"], state["records"], state["stats"], state["hashes"])
+            pages, output, produced = state["pages"], state["output"], state["produced"]
+            if not (_str_map(pages) and isinstance(output, str) and _valid_memo(memo)
+                    and (produced is None or all(isinstance(p, str) for p in produced))):
+                raise cachefile.CacheFormatError("unexpected shape")
+        except (cachefile.CacheFormatError, KeyError, TypeError, ValueError):
+            self.notes.append(f"{shown_path(self.cache_path, self.root)} is damaged or was not written by sitegen: "
+                              "ignored (this build renders everything and replaces it)")
+            return
+        self.memo, self.page_digests, self.output_key = memo, pages, output
+        self.produced = set(produced) if produced is not None else None
 
-    def _save_cache(self) -> None:
+    def _prepare_cache(self) -> Callable[[], None]:
+        """Write the cache beside its place; returns the rename that puts it
+        there. A cache that cannot be written is left out, with a note."""
         assert self.cache_path is not None
-        payload = pickle.dumps({"version": (CACHE_FORMAT, __version__, sys.version), "memo": self.memo,
-                                "pages": self.page_digests, "output": self.output_key,
-                                "produced": self.produced},
-                               protocol=pickle.HIGHEST_PROTOCOL)
-        checksum = hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
-        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.cache_path.with_suffix(".partial")
-        partial.write_bytes(checksum + payload)
-        os.replace(partial, self.cache_path)
+        try:
+            payload = cachefile.dumps({
+                "version": [CACHE_FORMAT, __version__], "settings_key": self.memo.settings_key,
+                "records": self.memo.records, "stats": self.memo.stats, "hashes": self.memo.hashes,
+                "pages": self.page_digests, "output": self.output_key,
+                "produced": sorted(self.produced) if self.produced is not None else None})
+            partial.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(payload)
+        except (RecursionError, TypeError, OverflowError, OSError) as exc:
+            partial.unlink(missing_ok=True)
+            self.cache_path.unlink(missing_ok=True)
+            self.notes.append(f"the build cache was not saved ({type(exc).__name__}: {exc}); "
+                              "the next build renders everything")
+            return lambda: None
+        return lambda: _rename_quietly(partial, self.cache_path)
+
+
+def _str_map(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def _valid_memo(memo: ReadMemo) -> bool:
+    """The memo's shape, as read_sources relies on it; the records themselves
+    are sitegen's classes or the file would not have loaded."""
+    return (isinstance(memo.settings_key, str) and _str_map(memo.hashes)
+            and isinstance(memo.records, dict) and isinstance(memo.stats, dict)
+            and all(isinstance(k, str) and isinstance(v, tuple) and len(v) == 3 and isinstance(v[0], str)
+                    and type(v[1]).__name__ in cachefile.RECORDS and isinstance(v[2], list)
+                    for k, v in memo.records.items())
+            and all(isinstance(k, str) and isinstance(v, tuple) and len(v) == 3 for k, v in memo.stats.items()))
+
+
+def _rename_quietly(source: Path, target: Path) -> None:
+    try:
+        os.replace(source, target)
+    except OSError:
+        pass  # after the swap nothing may fail: without it, the next build is cold
+
+
+@contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """Holds `.sitegen-cache/build.lock` (the OS frees it if the process dies)."""
+    path = root / LOCK_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(str(path), thread_local=False)
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            print(f"waiting for another build of this site to finish ({shown_path(path, root)} is held)",
+                  file=sys.stderr, flush=True)
+            lock.acquire(timeout=LOCK_PATIENCE)
+    except filelock.Timeout:
+        raise OutputError(f"another build of this site has been running for {LOCK_PATIENCE:.0f} s",
+                          path=shown_path(path, root), hint="wait for it to end, or stop it, then build again") from None
+    except OSError as exc:
+        raise disk_error(exc, path, root) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def disk_error(exc: OSError, output: Path, root: Path) -> OutputError:
+    """One clear message for a write the disk refused."""
+    where = exc.filename if exc.filename else output
+    hints = {errno.ENOSPC: "the disk is full: free some space, then build again",
+             errno.EDQUOT: "the disk quota is used up: free some space, then build again",
+             errno.EFBIG: "a file size limit was hit (ulimit -f, or the disk is full): raise it or free space",
+             errno.EROFS: "that file system is read-only: pick an output folder on a writable disk (--output)",
+             errno.EACCES: "no permission to write there: fix its permissions or pick another folder (--output)",
+             errno.EPERM: "no permission to write there: fix its permissions or pick another folder (--output)"}
+    return OutputError(f"cannot write {shown_path(Path(where), root)}: {exc.strerror or exc}",
+                       hint=hints.get(exc.errno, "the last good output is untouched; fix that, then build again"))
+
+
+def pause_point(stage: str) -> None:
+    """Test hooks at named stages of a build. SITEGEN_TEST_PAUSE_AT=<stage>:
+    the build writes the stage's name into SITEGEN_TEST_PAUSE_FILE and waits
+    there to be killed, so tests can kill -9 a real build at a known moment.
+    SITEGEN_TEST_FAIL_AT=<stage>: a RuntimeError there, as a bug would."""
+    if os.environ.get("SITEGEN_TEST_FAIL_AT") == stage:
+        raise RuntimeError(f"failure injected at the stage '{stage}' (SITEGEN_TEST_FAIL_AT)")
+    if os.environ.get("SITEGEN_TEST_PAUSE_AT") == stage:
+        Path(os.environ["SITEGEN_TEST_PAUSE_FILE"]).write_text(stage, encoding="utf-8")
+        time.sleep(600)
 
 
 def build(root: Path, *, drafts: bool = False, future: bool = False, base_url: str | None = None,

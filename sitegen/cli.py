@@ -33,6 +33,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug of sitegen's: one line, not a traceback
+        if args.debug:
+            traceback.print_exc()
+        print(f"internal error: {type(exc).__name__}: {short(str(exc))}; please report it "
+              f"(run with --debug for the traceback). The last good output is untouched.", file=sys.stderr)
+        return 1
+
+
+def short(text: str, limit: int = 200) -> str:
+    """A message for one line: no newlines, no screenfuls."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -148,6 +160,8 @@ def run_build(args: argparse.Namespace) -> int:
         finally:
             if bar:
                 bar.clear()
+    for note in result.notes:
+        print(f"warning: {note}", file=sys.stderr)
     if not args.quiet:
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)

@@ -100,13 +100,13 @@ def alternates(site: Site, spec: PageSpec) -> dict[str, str]:
     return {lang: urls.prefix(lang) + same_path for lang in codes}
 
 
-def make_environment(site: Site, bytecode_dir: Path | None = None) -> jinja2.Environment:
+def make_environment(site: Site) -> jinja2.Environment:
     """The Jinja environment of a site's theme chain (reusable across builds
-    of the same settings: it keeps compiled templates; `bytecode_dir` keeps
-    them between runs too)."""
+    of the same settings: it keeps compiled templates in memory). No bytecode
+    cache on disk: Jinja loads those files with marshal, so a planted one
+    would run its code."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in site.settings.theme_dirs]),
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

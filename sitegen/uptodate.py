@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, time as time_of_day, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from . import __version__
 from .config import SETTINGS_FILE, Settings, load_settings
@@ -45,6 +45,8 @@ class BuildResult:
     """Pages rendered this time (the others were unchanged)."""
     changed: list[str] = field(default_factory=list)
     """Output files written or removed, relative to the output folder."""
+    notes: list[str] = field(default_factory=list)
+    """Problems of sitegen's own (a damaged cache): shown, never fatal, not --strict warnings."""
 
 
 class StrictFailure(SitegenError):
@@ -136,10 +138,16 @@ def next_clock_change(settings: Settings, sources: Sources) -> float | None:
     if not settings.future:
         moments += [p.date for p in sources.posts if p.date > now]
     for notice in sources.profile.availability:
-        expires = datetime.combine(notice.until + timedelta(days=1), time_of_day(0), tzinfo=settings.timezone)
+        try:
+            expires = datetime.combine(notice.until + timedelta(days=1), time_of_day(0), tzinfo=settings.timezone)
+        except OverflowError:
+            continue  # `until: 9999-12-31`: it never expires
         if expires > now:
             moments.append(expires)
-    return min(moments).timestamp() if moments else None
+    try:
+        return min(moments).timestamp() if moments else None
+    except (OverflowError, ValueError, OSError):
+        return None  # too far ahead for the platform's clock: check on every build
 
 
 def last_build(root: Path, current: Fingerprint, output: Path) -> dict | None:
@@ -161,16 +169,29 @@ def last_build(root: Path, current: Fingerprint, output: Path) -> dict | None:
         return None
 
 
-def remember(root: Path, current: Fingerprint, *, until: float | None, pages: int, files: int,
-             warnings: list[str], produced: Iterable[str]) -> None:
+def prepare_record(root: Path, current: Fingerprint, *, until: float | None, pages: int, files: int,
+                   warnings: list[str], produced: Iterable[str]) -> Callable[[], None]:
+    """Write the record beside its place, before the new output is swapped
+    in; returns the rename that installs it after (it must not be there
+    before: it says the output is this build's). Nothing here is fatal."""
     if current.signature is None:
-        return
+        return lambda: None
     path = root / UNCHANGED_FILE
     partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps({"key": current.build_key, "signature": current.signature, "until": until,
-                                   "pages": pages, "files": files, "warnings": warnings,
-                                   "produced": sorted(produced)}), encoding="utf-8")
-    os.replace(partial, path)
+    try:
+        partial.write_text(json.dumps({"key": current.build_key, "signature": current.signature, "until": until,
+                                       "pages": pages, "files": files, "warnings": warnings,
+                                       "produced": sorted(produced)}), encoding="utf-8")
+    except (OSError, ValueError):
+        partial.unlink(missing_ok=True)
+        return lambda: None
+
+    def install() -> None:
+        try:
+            os.replace(partial, path)
+        except OSError:
+            pass  # the next build is simply not skipped
+    return install
 
 
 def forget(root: Path) -> None:

@@ -206,7 +206,7 @@ def test_builds_through_the_cache_on_disk_equal_full_builds(monkeypatch, data, s
         base_ns = time.time_ns() - 3600 * 1_000_000_000
         times = age_written_files(site, {}, base_ns, 0)
         build(site)
-        cache = site / ".sitegen-cache" / "build.pickle"
+        cache = site / ".sitegen-cache" / "build.msgpack"
         for n, step in enumerate(steps, 1):
             step(site, n, data)
             times = age_written_files(site, times, base_ns, n)
@@ -230,7 +230,7 @@ def test_a_build_with_nothing_changed_does_nothing_but_repairs_and_warns(mini_si
         "title: {en: Only English}\nsummary: {en: x, fr: y}\ntags: [testing]\n", encoding="utf-8")
     backdate(mini_site)
     assert run_sitegen("build", cwd=mini_site).returncode == 0
-    cache = mini_site / ".sitegen-cache" / "build.pickle"
+    cache = mini_site / ".sitegen-cache" / "build.msgpack"
     outputs = {p: p.stat().st_mtime_ns for p in (mini_site / "public").rglob("*") if p.is_file()}
     cache_written = cache.stat().st_mtime_ns
     again = run_sitegen("build", cwd=mini_site, env={"PYTHONPROFILEIMPORTTIME": "1"})
@@ -303,7 +303,7 @@ def test_build_cache_survives_between_runs_and_ignores_corruption(mini_site: Pat
     run_sitegen("build", cwd=mini_site)
     assert before == {p: p.stat().st_mtime_ns for p in (mini_site / "public").rglob("*.html")}, \
         "unchanged outputs were rewritten"
-    cache = mini_site / ".sitegen-cache" / "build.pickle"
+    cache = mini_site / ".sitegen-cache" / "build.msgpack"
     data = bytearray(cache.read_bytes())
     data[len(data) // 2] ^= 0xFF
     cache.write_bytes(bytes(data))
