@@ -227,8 +227,10 @@ def alias_list(ctx: FileContext, raw: dict) -> tuple[str, ...]:
     return aliases
 
 
-def checked_slug(ctx: FileContext, raw: dict, default: str) -> str:
-    """The `slug` key or the one made from the file name: one URL segment."""
+def checked_slug(ctx: FileContext, raw: dict, default: str, nested: bool = False) -> str:
+    """The `slug` key or the one made from the file name: one URL segment,
+    or for a page (`nested`) segments joined by '/', as in a page tree
+    (`about/team`)."""
     if raw.get("slug") is None or raw.get("slug") == "":
         if not default:
             raise ctx.error("the file name gives an empty slug (URL)", hint="add a line 'slug: my-page' "
@@ -237,7 +239,8 @@ def checked_slug(ctx: FileContext, raw: dict, default: str) -> str:
     value = raw["slug"]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
-    problem = slug_problem(value)
+    segments = value.split("/") if nested and isinstance(value, str) else [value]
+    problem = next(filter(None, map(slug_problem, segments)), None)
     if problem:
         raise ctx.error(f"slug: {problem}", "slug")
     return value
@@ -325,7 +328,7 @@ def read_page(settings: Settings, path: Path) -> Page:
     return Page(
         source=display, name=name, lang=lang, title=str(raw["title"]).strip(),
         summary=str(summary).strip() if summary else first_paragraph(body),
-        slug=checked_slug(ctx, raw, slugify(name)), body=body, draft=boolean(ctx, raw, "draft"),
+        slug=checked_slug(ctx, raw, slugify(name), nested=True), body=body, draft=boolean(ctx, raw, "draft"),
         translation_key=str(raw.get("translation_key") or name), aliases=alias_list(ctx, raw),
         updated=updated,
         meta={k: v for k, v in raw.items() if k not in {"title", "summary", "slug", "draft", "lang",
