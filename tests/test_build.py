@@ -270,3 +270,21 @@ def test_new_writes_skeletons_that_build(mini_site: Path):
     assert result.returncode == 0, result.stderr
     assert (mini_site / "public/fr/posts/mon-premier-billet/index.html").is_file()
     assert (mini_site / "public/talks/new-talk/index.html").is_file()
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_every_feed_names_itself_its_page_and_its_language(built_mini: Path):
+    """RSS readers and validators need atom:link rel="self" with the feed's own
+    absolute address; feedparser accepts a feed without it, so look directly."""
+    import xml.etree.ElementTree as ET
+
+    feeds = {"feed.xml": ("/", "en-GB"), "fr/feed.xml": ("/fr/", "fr-FR"),
+             "tags/ecoles/feed.xml": ("/tags/ecoles/", "en-GB"), "fr/tags/ecoles/feed.xml": ("/fr/tags/ecoles/", "fr-FR")}
+    for feed, (page_url, lang) in feeds.items():
+        channel = ET.parse(built_mini / feed).getroot().find("channel")
+        selves = [(link.get("href"), link.get("type")) for link in channel.iter(f"{ATOM}link") if link.get("rel") == "self"]
+        assert selves == [(f"https://ada.example/{feed}", "application/rss+xml")], feed
+        assert channel.findtext("link") == f"https://ada.example{page_url}", feed
+        assert channel.findtext("language") == lang, feed

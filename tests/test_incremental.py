@@ -311,6 +311,22 @@ def test_build_cache_survives_between_runs_and_ignores_corruption(mini_site: Pat
     assert differing_files(mini_site / "public", clean) == []
 
 
+def test_a_retitled_post_is_retitled_in_the_similar_posts_of_others(mini_site: Path, monkeypatch):
+    """The bundle post lists posts sharing its tag: their new titles must reach it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    builder = Builder(mini_site)
+    builder.build()
+    bundle = mini_site / "public/posts/bundle/index.html"
+    assert "Second part" in bundle.read_text(encoding="utf-8")
+    second = mini_site / "content/posts/second.md"
+    second.write_text(second.read_text(encoding="utf-8").replace("title: Second part", "title: Part two"),
+                      encoding="utf-8")
+    edited = builder.build()
+    assert "posts/bundle/index.html" in edited.changed
+    assert "Part two" in bundle.read_text(encoding="utf-8")
+    assert_same_as_full_build(mini_site, mini_site / "public")
+
+
 @pytest.mark.parametrize("change", ["settings", "theme string"])
 def test_global_changes_rerender_everything(mini_site: Path, monkeypatch, change):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
