@@ -4,6 +4,7 @@ bilingual fixture site (tests/fixtures/mini)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from conftest import run_sitegen
@@ -29,7 +30,7 @@ def hrefs(root) -> set[str]:
 def test_build_prints_a_summary_line(mini_site: Path):
     result = run_sitegen("build", cwd=mini_site)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("built ") and " pages " in result.stdout and " s " in result.stdout
+    assert re.fullmatch(r"built \d+ pages \(\d+ files\) in \d+\.\d s into public\n", result.stdout), result.stdout
     # Not a terminal (a CI log): plain lines, no progress bar.
     assert "\r" not in result.stdout + result.stderr and result.stderr == ""
     assert len(result.stdout.splitlines()) == 1
@@ -143,9 +144,18 @@ def test_series_navigation_links_previous_and_next_in_order_in_both_languages(mi
     assert "Part 3 of 3" in text_of(page(out, "/posts/third/"))
 
 
+def similar_posts(out: Path, url: str) -> list[str]:
+    sections = [s for s in page(out, url).iter("section") if "similar" in (s.get("class") or "").split()]
+    assert len(sections) == 1, url
+    return [a.get("href") for a in sections[0].iter("a") if "/posts/" in (a.get("href") or "")]
+
+
 def test_similar_posts_share_tags(built_mini: Path):
-    links = hrefs(page(built_mini, "/posts/bundle/"))
-    assert "/posts/second/" in links or "/posts/hello/" in links
+    # bundle shares "testing" with second and hello, the most recent first.
+    assert similar_posts(built_mini, "/posts/bundle/") == ["/posts/second/", "/posts/hello/"]
+    # hello shares one tag with each: "testing" with bundle and second, "écoles" with a
+    # French-only post shown by its abstract; newest first.
+    assert similar_posts(built_mini, "/posts/hello/") == ["/posts/bundle/", "/fr/posts/seulement/", "/posts/second/"]
 
 
 def test_blog_index_is_paginated(built_mini: Path):
