@@ -11,6 +11,7 @@ kept up to date with the code, not silently skipped.
     python tools/mutate.py              # every break, then a Markdown table
     python tools/mutate.py --only yaml-line-1 --only series-swapped
     python tools/mutate.py --list
+    python tools/mutate.py --baseline   # check the tests pass unbroken first
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def run_tests(copy: Path, env: dict[str, str], tests: tuple[str, ...]) -> tuple[
     """(verdict, the first failing test or the error's last line)."""
     result = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-rf", *tests],
                             cwd=copy, env=env, capture_output=True, text=True)
-    failed = re.findall(r"^FAILED (\S+)", result.stdout, re.MULTILINE)
+    failed = re.findall(r"^FAILED (.+?)(?: - .*)?$", result.stdout, re.MULTILINE)  # ids may hold spaces
     if result.returncode == 1 and failed:
         return "caught", failed[0]
     if result.returncode == 0:
@@ -147,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", help="run this break (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the breaks and exit")
+    parser.add_argument("--baseline", action="store_true",
+                        help="first run each break's tests on the unbroken copy: they must pass, or 'caught' means nothing")
     args = parser.parse_args(argv)
     breaks = [b for b in BREAKS if not args.only or b.name in args.only]
     if args.only and len(breaks) != len(set(args.only)):
@@ -159,6 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     copy = make_copy()
     try:
         env = environment(copy)
+        if args.baseline:
+            for tests in dict.fromkeys(item.tests for item in breaks):
+                verdict, detail = run_tests(copy, env, tests)
+                if verdict != "MISSED":  # i.e. something failed with no break applied
+                    raise SystemExit(f"baseline: {' '.join(tests)} fails without any break: {detail}")
         rows = []
         for item in breaks:
             start = time.monotonic()
