@@ -138,7 +138,7 @@ def test_skip_link_is_first_and_shows_on_focus(page: Browser, served_example: st
               outline: s.outlineStyle, visibility: s.visibility, opacity: s.opacity};
     })()""")
     assert focused["cls"] == "skip-link" and focused["href"] == "#main", focused
-    assert focused["text"], focused
+    assert focused["text"] == ("Aller au contenu" if path.startswith("/fr/") else "Skip to content"), focused
     assert 0 <= focused["top"] and focused["bottom"] <= focused["h"], f"skip link off screen: {focused}"
     assert 0 <= focused["left"] and focused["right"] <= focused["w"], f"skip link off screen: {focused}"
     assert focused["visibility"] == "visible" and float(focused["opacity"]) > 0.9, focused
@@ -191,7 +191,8 @@ def test_every_image_loads(page: Browser, served_example: str, built_example: Pa
     photo = page.evaluate("""(() => { const img = document.querySelector('img.profile-photo');
       return img && {w: img.naturalWidth, shown: img.getBoundingClientRect().width, alt: img.alt}; })()""")
     assert photo, "no profile photo on the home page"
-    assert photo["w"] > 0 and photo["shown"] >= 100 and photo["alt"], photo
+    assert photo["w"] > 0 and photo["shown"] >= 100, photo
+    assert photo["alt"] == "Camille Durand’s avatar, a yellow circle on a teal background", photo
     broken = []
     for path in all_page_paths(built_example):
         file = built_example / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))

@@ -9,7 +9,6 @@ byte, with a clean full build of the same sources.
 
 from __future__ import annotations
 
-import filecmp
 import os
 import shutil
 import tempfile
@@ -23,24 +22,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, TODAY_EPOCH, run_sitegen
+from treediff import differing_files
 from sitegen.build import Builder, build
 
 TAGS = ["testing", "écoles", "python", "tests", "ci"]
 POSTS = "content/posts"
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def assert_same_as_full_build(site: Path, incremental_output: Path) -> None:
     clean = site.parent / "clean"
     shutil.rmtree(clean, ignore_errors=True)
     build(site, output=str(clean), cache=False)
-    want, got = tree(clean), tree(incremental_output)
-    assert sorted(got) == sorted(want), (set(got) ^ set(want))
-    different = [name for name in want if want[name] != got[name]]
-    assert not different, different
+    assert differing_files(clean, incremental_output) == []
 
 
 # Each operation edits the site on disk; `n` makes names and text unique.
@@ -315,7 +308,23 @@ def test_build_cache_survives_between_runs_and_ignores_corruption(mini_site: Pat
     assert "unchanged pages reused" not in after_corruption.stdout
     clean = mini_site.parent / "clean"
     assert run_sitegen("build", "--no-cache", "--output", str(clean), cwd=mini_site).returncode == 0
-    assert not filecmp.dircmp(mini_site / "public", clean).diff_files
+    assert differing_files(mini_site / "public", clean) == []
+
+
+def test_a_retitled_post_is_retitled_in_the_similar_posts_of_others(mini_site: Path, monkeypatch):
+    """The bundle post lists posts sharing its tag: their new titles must reach it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    builder = Builder(mini_site)
+    builder.build()
+    bundle = mini_site / "public/posts/bundle/index.html"
+    assert "Second part" in bundle.read_text(encoding="utf-8")
+    second = mini_site / "content/posts/second.md"
+    second.write_text(second.read_text(encoding="utf-8").replace("title: Second part", "title: Part two"),
+                      encoding="utf-8")
+    edited = builder.build()
+    assert "posts/bundle/index.html" in edited.changed
+    assert "Part two" in bundle.read_text(encoding="utf-8")
+    assert_same_as_full_build(mini_site, mini_site / "public")
 
 
 @pytest.mark.parametrize("change", ["settings", "theme string"])

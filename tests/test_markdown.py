@@ -11,7 +11,7 @@ does not decline ordinary posts, or it would be no faster.
 
 from __future__ import annotations
 
-import filecmp
+import random
 import os
 import subprocess
 import sys
@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPO, TODAY_EPOCH
+from treediff import differing_files
 from sitegen import markdown, markdown_fast
 
 pytestmark = pytest.mark.skipif(not markdown_fast.AVAILABLE, reason="markdown-it-pyrs is not installed")
@@ -115,6 +116,17 @@ def test_random_documents_render_identically(pieces):
     assert_same("".join(pieces))
 
 
+def test_the_fast_path_renders_most_random_documents():
+    """Declining is always safe, so the test above passes even if the fast
+    path declined everything: here a fixed sample must mostly go the fast way."""
+    rng = random.Random(16)
+    documents = ["".join(rng.choices(PIECES, k=rng.randint(0, 40))) for _ in range(400)]
+    rendered_fast = sum(assert_same(text) for text in documents)
+    # 78 of these 400 went the fast way when this was written: these pieces are
+    # Markdown's trickiest, and most documents hold one the fast path declines.
+    assert rendered_fast >= 0.15 * len(documents), f"only {rendered_fast} of {len(documents)} rendered fast"
+
+
 def test_build_without_the_fast_renderer_gives_the_same_site(tmp_path):
     """The plain-Python way is the fallback when markdown-it-pyrs is missing."""
     def build(output: Path, hide_fast: bool) -> None:
@@ -127,15 +139,4 @@ def test_build_without_the_fast_renderer_gives_the_same_site(tmp_path):
 
     build(tmp_path / "python", hide_fast=True)
     build(tmp_path / "fast", hide_fast=False)
-    comparison = filecmp.dircmp(tmp_path / "python", tmp_path / "fast")
-    different = []
-
-    def walk(cmp: filecmp.dircmp) -> None:
-        assert not cmp.left_only and not cmp.right_only
-        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
-        different.extend(mismatch + errors)
-        for sub in cmp.subdirs.values():
-            walk(sub)
-
-    walk(comparison)
-    assert not different
+    assert differing_files(tmp_path / "python", tmp_path / "fast") == []
