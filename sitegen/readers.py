@@ -239,7 +239,7 @@ def checked_slug(ctx: FileContext, raw: dict, default: str, nested: bool = False
     value = raw["slug"]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
-    segments = value.split("/") if nested and isinstance(value, str) else [value]
+    segments = value.split("/") if nested and isinstance(value, str) and all(value.split("/")) else [value]
     problem = next(filter(None, map(slug_problem, segments)), None)
     if problem:
         raise ctx.error(f"slug: {problem}", "slug")

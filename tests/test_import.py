@@ -98,7 +98,10 @@ def test_bilingual_wordpress_builds_and_keeps_old_urls(site: Path, old_site: str
     post = (public / "posts/testing-what-matters/index.html").read_text()
     # [en] marker out of the title, [fr] first paragraph → the abstract, shown to French
     # readers in their list, and out of the body.
-    assert "<h1 class=\"p-name\">Testing what matters</h1>" in post and "Trois questions" not in post
+    assert "<h1 class=\"p-name\">Testing what matters</h1>" in post
+    body = post.split('<div class="prose', 1)[1]
+    assert "Trois questions" not in body  # out of the body, into the abstract block at the top
+    assert '<div class="post-abstract" lang="fr"><p><span class="lang-mark">[fr]</span> Trois questions' in post
     french_list = (public / "fr/posts/index.html").read_text()
     assert re.search(r'href="/posts/testing-what-matters/" hreflang="en" lang="en">Testing what matters</a> '
                      r'<span class="lang-mark">\[en\]</span></h2>\n.*\n<p class="post-item-summary">Trois questions',
