@@ -6,6 +6,7 @@ Exit status: 0 success, 1 content/template/settings errors, 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -177,16 +178,18 @@ class ProgressBar:
     """A one-line bar on a terminal for long builds; logs stay plain lines
     when the output is a file or a CI log."""
 
-    DELAY = 1.0  # short builds show no bar at all
+    DELAY = 1.0
+    """Short builds show no bar at all (SITEGEN_PROGRESS_DELAY, in seconds, overrides it)."""
 
     def __init__(self) -> None:
         self.started = time.monotonic()
+        self.delay = progress_delay(self.DELAY)
         self.shown = False
         self.last = 0.0
 
     def update(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
-        if now - self.started < self.DELAY or (now - self.last < 0.1 and done < total):
+        if now - self.started < self.delay or (now - self.last < 0.1 and done < total):
             return
         self.last = now
         width = 30
@@ -199,6 +202,16 @@ class ProgressBar:
         if self.shown:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
+
+
+def progress_delay(default: float) -> float:
+    # An unusable value falls back to the default: a progress bar is not
+    # worth stopping a build for.
+    try:
+        value = float(os.environ.get("SITEGEN_PROGRESS_DELAY", default))
+    except ValueError:
+        return default
+    return value if value >= 0 else default
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,8 +44,15 @@ from .readers import is_ignored
 EVENTS_PATH = "/__sitegen/events"
 CLIENT_PATH = "/__sitegen/client.js"
 QUIET_SECONDS = 0.03
-"""A burst of events (save-all, git checkout) ends after this much silence."""
+"""A burst of events (save-all, git checkout) ends after this much silence
+(SITEGEN_PREVIEW_QUIET, in seconds, overrides it: tests on a loaded machine
+set a wider window)."""
 MAX_WAIT_SECONDS = 0.5
+"""A burst is cut after this long (or ten quiet windows, if longer), so
+steady writes (a log in the site) cannot hold builds back for ever."""
+LISTEN_BACKLOG = 256
+"""Pending connections the kernel holds: a page with many assets, several
+tabs, all reloading at once (the default of 5 dropped them)."""
 KEEPALIVE_SECONDS = 15
 
 CLIENT_JS = (Path(__file__).parent / "serve_client.js").read_text(encoding="utf-8")
@@ -65,8 +73,12 @@ class BuildState:
 class Preview:
     """The shared state between the rebuilder and the HTTP handlers."""
 
-    def __init__(self, root: Path, output: Path, builder: Builder, quiet: bool = False):
+    def __init__(self, root: Path, output: Path, builder: Builder, quiet: bool = False,
+                 quiet_seconds: float = QUIET_SECONDS, hosts: frozenset[str] = frozenset()):
         self.root, self.output, self.builder, self.quiet = root, output, builder, quiet
+        self.quiet_seconds = quiet_seconds
+        self.hosts = hosts
+        """The Host headers answered: the server's own names (DNS rebinding)."""
         self.state = BuildState(0)
         self.changed = threading.Condition()
         self.dirty = threading.Event()
@@ -88,10 +100,14 @@ class Preview:
         try:
             result: BuildResult = self.builder.build()
         except SitegenError as exc:
-            message = str(exc)
-            self.log(f"error: {message}")
-            self.publish(BuildState(number, error=message))
-            return
+            return self.fail(number, str(exc))
+        except Exception as exc:  # noqa: BLE001 - the preview must outlive any bug, and show it
+            # An unexpected exception (a template dividing by zero, a bug in
+            # sitegen) must not end the rebuild loop: the writer's next save
+            # may fix it, and until then they must see that the page is stale.
+            return self.fail(number, f"internal error: {type(exc).__name__}: {exc} "
+                                     f"(at {self.where(exc)}); the preview goes on watching: save again "
+                                     f"once it is fixed, and please report it if your sources look right")
         changed = tuple(result.changed)
         css_only = bool(changed) and all(c.endswith(".css") for c in changed)
         for warning in result.warnings:
@@ -101,7 +117,24 @@ class Preview:
         if changed or self.state.error:
             self.publish(BuildState(number, css_only=css_only, changed=changed))
 
+    def where(self, exc: BaseException) -> str:
+        """The innermost frame: Jinja puts the template's file and line there,
+        which is what a writer can fix."""
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        path = Path(frame.filename)
+        try:
+            path = path.resolve().relative_to(self.root.resolve())
+        except (ValueError, OSError):
+            path = Path(path.name)
+        return f"{path.as_posix()}:{frame.lineno}"
+
+    def fail(self, number: int, message: str) -> None:
+        self.log(f"error: {message}")
+        self.publish(BuildState(number, error=message))
+
     def rebuild_loop(self) -> None:
+        quiet = self.quiet_seconds
+        longest = max(MAX_WAIT_SECONDS, 10 * quiet)
         while not self.stopping.is_set():
             if not self.dirty.wait(0.2):
                 continue
@@ -109,7 +142,7 @@ class Preview:
             # Let the burst settle, so one save-all gives one build.
             while True:
                 self.dirty.clear()
-                if not self.dirty.wait(QUIET_SECONDS) or time.monotonic() - first > MAX_WAIT_SECONDS:
+                if not self.dirty.wait(quiet) or time.monotonic() - first > longest:
                     break
             self.dirty.clear()
             self.rebuild()  # a change during this build sets `dirty` again: one more build follows
@@ -118,6 +151,18 @@ class Preview:
         if not self.quiet:
             print(message, file=sys.stderr if message.startswith(("error", "warning")) else sys.stdout,
                   flush=True)
+
+
+def quiet_window() -> float:
+    text = os.environ.get("SITEGEN_PREVIEW_QUIET", "")
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if text and not 0 <= value <= 60:
+        raise UsageError(f"SITEGEN_PREVIEW_QUIET must be a number of seconds from 0 to 60, not {text!r}; "
+                         f"unset it for the default of {QUIET_SECONDS}")
+    return value if text else QUIET_SECONDS
 
 
 class ChangeHandler(FileSystemEventHandler):
@@ -171,6 +216,12 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             self.do_GET(head=True)
 
         def do_GET(self, head: bool = False) -> None:
+            if (self.headers.get("Host") or "").strip().lower() not in preview.hosts:
+                # A page on another domain whose name was rebound to 127.0.0.1
+                # sends its own name: it must not read drafts.
+                return self.send(HTTPStatus.FORBIDDEN, b"sitegen preview: this address is not the "
+                                 b"server's own; open it at 127.0.0.1 or localhost (or start it with "
+                                 b"--host NAME)\n", "text/plain; charset=utf-8", head)
             path = urlsplit(self.path).path
             if path == EVENTS_PATH:
                 return self.stream_events()
@@ -278,12 +329,33 @@ def error_page(state: BuildState) -> bytes:
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
+
+
+def own_hosts(host: str, port: int) -> frozenset[str]:
+    """The Host headers a browser sends for this server: loopback names and --host, with the port."""
+    names = {"127.0.0.1", "localhost", "[::1]", f"[{host}]" if ":" in host else host}
+    hosts = {f"{name.lower()}:{port}" for name in names}
+    if port == 80:  # browsers leave the default port out
+        hosts |= {name.lower() for name in names}
+    return frozenset(hosts)
+
+
+def quiet_in_workers() -> None:
+    """In a forked build worker: the default SIGTERM, and no SIGINT.
+
+    The pool stops its workers with SIGTERM at the end of every build; had
+    they kept the preview's handler (SIGTERM raises KeyboardInterrupt) each
+    would print a traceback. Ctrl-C reaches the whole process group: the
+    preview itself stops the workers."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def serve(root: Path, *, host: str, port: int, drafts: bool, future: bool, poll: bool,
           output: Path | None = None, quiet: bool = False, ready: threading.Event | None = None) -> None:
     output = output or root / ".sitegen-cache" / "preview"
-    base_url = f"http://{host if ':' not in host else '[' + host + ']'}:{port}"
+    quiet_seconds = quiet_window()
     try:
         server = PreviewServer((host, port), BaseHTTPRequestHandler)
     except OSError as exc:
@@ -293,9 +365,9 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, future: bool, poll:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     if port == 0:
         port = server.server_address[1]
-        base_url = f"http://{host}:{port}"
+    base_url = f"http://{host if ':' not in host else '[' + host + ']'}:{port}"
     builder = Builder(root, drafts=drafts, future=future, base_url=base_url, output=str(output))
-    preview = Preview(root, output, builder, quiet)
+    preview = Preview(root, output, builder, quiet, quiet_seconds, own_hosts(host, port))
     server.RequestHandlerClass = make_handler(preview)
     preview.rebuild()
 
@@ -323,6 +395,7 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, future: bool, poll:
     if threading.current_thread() is threading.main_thread():
         # `kill` and process managers stop the preview like Ctrl-C does.
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        os.register_at_fork(after_in_child=quiet_in_workers)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

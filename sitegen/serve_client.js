@@ -32,6 +32,13 @@
     }
   }
 
+  function paint(element, declarations) {
+    for (const declaration of declarations.split(";")) {
+      const at = declaration.indexOf(":");
+      element.style.setProperty(declaration.slice(0, at).trim(), declaration.slice(at + 1).trim(), "important");
+    }
+  }
+
   function showError(message) {
     let box = document.getElementById("sitegen-error");
     if (!message) {
@@ -42,12 +49,17 @@
       box = document.createElement("div");
       box.id = "sitegen-error";
       box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(20,0,0,.88);" +
-        "color:#fff;font:15px/1.5 ui-monospace,monospace;padding:2rem;overflow:auto";
+      // Its own colours on every part, marked important: the theme's rules
+      // for pre, strong or a dark scheme must not reach the overlay (they
+      // once gave white text on the theme's light pre background).
+      paint(box, "position:fixed;inset:0;z-index:2147483647;background:rgba(20,0,0,.94);color:#fff;" +
+        "font:15px/1.5 ui-monospace,monospace;padding:2rem;margin:0;overflow:auto;text-align:left");
       const title = document.createElement("strong");
       title.textContent = "sitegen: the build failed; showing the last good build underneath.";
+      paint(title, "display:block;color:#fff;background:transparent;font:inherit;font-weight:700");
       const text = document.createElement("pre");
-      text.style.cssText = "white-space:pre-wrap;margin-top:1rem";
+      paint(text, "white-space:pre-wrap;margin:1rem 0 0;padding:1rem;border:1px solid #ff8a80;" +
+        "background:#2a0000;color:#ffe9e6;font:inherit;box-shadow:none;opacity:1");
       box.append(title, text);
       document.body.append(box);
     }
