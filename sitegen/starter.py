@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from slugify import slugify
 
+from . import __version__
 from .config import SHIPPED_THEMES, SOURCE_THEMES, source_date
 from .errors import UsageError
 
@@ -48,10 +51,16 @@ TEXT = {
     "contact_body": {"en": "Write to [{email}](mailto:{email}).", "fr": "Écrivez à [{email}](mailto:{email})."},
 }
 
-GITIGNORE = "/public/\n/.public.building/\n/.sitegen-cache/\n__pycache__/\n"
+GITIGNORE = "/public/\n/.public.building/\n/.public.previous/\n/.sitegen-cache/\n__pycache__/\n"
 
 # Sitegen sites live at the root of a domain, so a GitHub Pages site is a
 # user site (<user>.github.io) or has a custom domain (`cname` in site.yml).
+# `sitegen` on PyPI is an unrelated project (2010): CI installs this one by its
+# own distribution name, pinned to the version that wrote the files, so a
+# site keeps building the same way until its owner upgrades on purpose.
+DISTRIBUTION = "sitegen-bilingual"
+REQUIREMENT = f"{DISTRIBUTION}[fast]=={__version__}"
+
 GITHUB_WORKFLOW = """\
 name: Publish the site
 
@@ -78,7 +87,7 @@ jobs:
         with:
           python-version: "3.11"
       - name: Install sitegen
-        run: pip install "sitegen[fast]"
+        run: pip install "{requirement}"
       - uses: actions/configure-pages@v5
       - name: Build
         run: sitegen build --strict
@@ -104,7 +113,7 @@ GITLAB_CI = """\
 pages:
   image: python:3.11-slim
   script:
-    - pip install "sitegen[fast]"
+    - pip install "{requirement}"
     - sitegen build --strict
     - sitegen check
   artifacts:
@@ -116,7 +125,7 @@ pages:
 
 NETLIFY_TOML = """\
 [build]
-  command = "pip install \\"sitegen[fast]\\" && sitegen build --strict && sitegen check"
+  command = "pip install \\"{requirement}\\" && sitegen build --strict && sitegen check"
   publish = "public"
 
 [build.environment]
@@ -124,7 +133,7 @@ NETLIFY_TOML = """\
 
 # Deploy previews live at another address: build them for it.
 [context.deploy-preview]
-  command = "pip install \\"sitegen[fast]\\" && sitegen build --base-url \\"$DEPLOY_PRIME_URL\\" && sitegen check"
+  command = "pip install \\"{requirement}\\" && sitegen build --base-url \\"$DEPLOY_PRIME_URL\\" && sitegen check"
 """
 
 
@@ -139,10 +148,18 @@ def language_entry(code: str) -> str:
 
 def localized(key: str, codes: list[str], indent: str = "", **values: str) -> str:
     def text(code: str) -> str:
-        return quote(TEXT[key].get(code, TEXT[key]["en"]).format(**values))
+        return quote(elide(TEXT[key].get(code, TEXT[key]["en"]), code, values.get("name", "")).format(**values))
     if len(codes) == 1:
         return f" {text(codes[0])}\n"
     return "\n" + "".join(f"{indent}  {code}: {text(code)}\n" for code in codes)
+
+
+def elide(template: str, code: str, name: str) -> str:
+    """French elides "de" before a vowel or a mute h: "Portrait d’Hélène",
+    not "Portrait de Hélène"."""
+    if code == "fr" and name[:1].lower() in "aeiouyhàâéèêëîïôûü":
+        return template.replace("de {name}", "d’{name}")
+    return template
 
 
 def quote(text: str) -> str:
@@ -150,7 +167,7 @@ def quote(text: str) -> str:
 
 
 def starter_files(codes: list[str], name: str, today: date) -> dict[str, str]:
-    slug_host = "".join(c for c in name.lower().replace(" ", "-") if c.isalnum() or c == "-").strip("-") or "me"
+    slug_host = slugify(name) or "me"  # ASCII: "Hélène Marchand" → helene-marchand.example
     email = f"hello@{slug_host}.example"
     files = {
         "site.yml": (f"title: {quote(name)}\ntagline:{localized('tagline', codes)}"
@@ -184,7 +201,7 @@ def starter_files(codes: list[str], name: str, today: date) -> dict[str, str]:
     for code in codes:
         suffix = "" if code == default else f".{code}"
         post = f"content/posts/{today.isoformat()}-welcome{suffix}.md"
-        text = lambda key, **v: TEXT[key].get(code, TEXT[key]["en"]).format(**v)  # noqa: E731
+        text = lambda key, **v: elide(TEXT[key].get(code, TEXT[key]["en"]), code, name).format(**v)  # noqa: E731
         files[post] = (f"---\ntitle: {quote(text('post_title'))}\ndate: {today.isoformat()}\n"
                        f"tags: [expertise]\nsummary: {quote(text('post_summary'))}\n---\n\n"
                        + text("post_body", file=post))
@@ -192,10 +209,24 @@ def starter_files(codes: list[str], name: str, today: date) -> dict[str, str]:
             f"---\ntitle: {quote(text('contact_title'))}\n"
             f"summary: {quote(text('contact_summary', name=name))}\n---\n\n"
             + text("contact_body", email=email) + "\n")
-    files.update({".gitignore": GITIGNORE, ".github/workflows/pages.yml": GITHUB_WORKFLOW,
-                  ".gitlab-ci.yml": GITLAB_CI, "netlify.toml": NETLIFY_TOML,
+    ci = {".github/workflows/pages.yml": GITHUB_WORKFLOW, ".gitlab-ci.yml": GITLAB_CI, "netlify.toml": NETLIFY_TOML}
+    files.update({name: template.replace("{requirement}", REQUIREMENT) for name, template in ci.items()})
+    files.update({".gitignore": GITIGNORE,
                   "content/static/img/.gitkeep": ""})
     return files
+
+
+def refuse_links_on_the_way(target: Path, rel: str) -> None:
+    """With --force, a symbolic link in the folder (even a dangling one) would
+    have the starter written wherever it points: refuse before writing."""
+    path = target
+    for part in Path(rel).parts:
+        path = path / part
+        if path.is_symlink():
+            raise UsageError(f"{path} is a symbolic link (to {os.readlink(path)}); sitegen init writes only inside "
+                             f"{target}: remove the link or start in an empty folder")
+        if not path.exists():
+            return
 
 
 def init_site(target: Path, languages: str, name: str, force: bool) -> list[Path]:
@@ -207,7 +238,11 @@ def init_site(target: Path, languages: str, name: str, force: bool) -> list[Path
     if target.is_dir() and any(target.iterdir()) and not force:
         raise UsageError(f"{target} is not empty; choose an empty folder, or add --force to add the "
                          f"starter files that are missing (existing files are kept)")
-    files = starter_files(codes, name, source_date().date())
+    if not name.strip():
+        raise UsageError('--name is empty; give your name as people search for it, e.g. --name "Jane Doe"')
+    files = starter_files(codes, name.strip(), source_date().date())
+    for rel in files:
+        refuse_links_on_the_way(target, rel)
     written = []
     for rel, text in files.items():
         path = target / rel
