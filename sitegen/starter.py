@@ -133,7 +133,7 @@ NETLIFY_TOML = """\
 
 # Deploy previews live at another address: build them for it.
 [context.deploy-preview]
-  command = "pip install \\"{requirement}\\" && sitegen build --base-url \\"$DEPLOY_PRIME_URL\\" && sitegen check"
+  command = "pip install \\"{requirement}\\" && sitegen build --base-url \\"$DEPLOY_PRIME_URL\\" && sitegen check --base-url \\"$DEPLOY_PRIME_URL\\""
 """
 
 

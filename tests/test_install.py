@@ -127,3 +127,24 @@ def test_new_keeps_a_title_with_separators_inside_content(mini_site: Path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "wrote content/posts/etc-evil.md"
     assert (mini_site / "content/posts/etc-evil.md").is_file()
+
+
+def test_the_netlify_deploy_preview_builds_and_audits_for_its_own_address(tmp_path: Path):
+    """A deploy preview lives at another address: its check must judge the site built for it."""
+    site = tmp_path / "site"
+    assert run_sitegen("init", str(site), cwd=tmp_path).returncode == 0
+    command = tomllib.loads((site / "netlify.toml").read_text(encoding="utf-8"))["context"]["deploy-preview"]["command"]
+    steps = [part.strip() for part in command.split("&&") if "pip install" not in part]
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "SOURCE_DATE_EPOCH": TODAY_EPOCH,
+           "DEPLOY_PRIME_URL": "https://deploy-preview-42--jane.netlify.app"}
+    result = subprocess.run(" && ".join(steps), shell=True, cwd=site, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "0 error(s)" in result.stdout
+    assert 'href="https://deploy-preview-42--jane.netlify.app/"' in (site / "public/index.html").read_text()
+
+
+def test_this_repositorys_workflow_installs_this_version_by_name():
+    workflow = (REPO / ".github/workflows/pages.yml").read_text(encoding="utf-8")
+    assert f"pip install --find-links dist 'sitegen-bilingual[fast]=={__version__}'" in workflow
