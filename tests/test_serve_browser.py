@@ -120,3 +120,44 @@ def test_a_hidden_tab_drops_its_connection_and_catches_up_when_shown(writing: Pr
     browser.evaluate("Object.defineProperty(document, 'hidden', {value: false, configurable: true});"
                      "document.dispatchEvent(new Event('visibilitychange'))")
     wait_until(browser, "document.body.textContent.includes('(while hidden)')")
+
+
+CONTRAST_PAIRS = """
+(() => {
+  const rgba = s => s.match(/[\\d.]+/g).map(Number);
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const root = document.getElementById('sitegen-error');
+  return [root, ...root.querySelectorAll('*')]
+    .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => [rgba(getComputedStyle(e).color).slice(0, 3), background(e)]);
+})()
+"""
+
+
+def contrast(fg: list[float], bg: list[float]) -> float:
+    def luminance(rgb: list[float]) -> float:
+        channels = [c / 255 for c in rgb]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_the_error_overlay_is_readable_in_light_and_dark(writing: Preview, mini_site: Path, browser: Browser,
+                                                         dark: bool):
+    browser.set_media(dark=dark)
+    browser.goto(f"http://127.0.0.1:{writing.port}/posts/long/")
+    assert browser.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") is dark
+    edit(mini_site / "content/posts/long.md", "title: A long post", "title: [A long post")
+    wait_until(browser, "document.getElementById('sitegen-error')?.textContent")
+    pairs = browser.evaluate(CONTRAST_PAIRS)
+    assert pairs, "no text in the overlay"
+    ratios = [round(contrast(fg, bg), 2) for fg, bg in pairs]
+    assert min(ratios) >= 4.5, (ratios, pairs)  # WCAG AA for body text
