@@ -171,10 +171,13 @@ def test_colour_scheme_follows_the_reader(page: Browser, served_example: str, pa
     result = page.evaluate("(() => {" + _luminance_js() + """
       const body = getComputedStyle(document.body);
       const bg = body.backgroundColor;
-      const link = getComputedStyle(document.querySelector('main a')).color;
+      // Buttons (the call to action) carry their own background: measured on it.
+      const link = getComputedStyle(document.querySelector('main a:not(.button)')).color;
+      const button = document.querySelector('main a.button');
+      const buttonContrast = button ? contrast(getComputedStyle(button).color, getComputedStyle(button).backgroundColor) : 21;
       const muted = document.querySelector('.post-meta, .lead, .location, .label');
       return {bg, fg: body.color, bgLum: lum(bg), fgLum: lum(body.color), text: contrast(body.color, bg),
-              link: contrast(link, bg), muted: muted ? contrast(getComputedStyle(muted).color, bg) : 21,
+              link: contrast(link, bg), button: buttonContrast, muted: muted ? contrast(getComputedStyle(muted).color, bg) : 21,
               rootBg: getComputedStyle(document.documentElement).backgroundColor};
     })()""")
     if dark:
@@ -183,6 +186,7 @@ def test_colour_scheme_follows_the_reader(page: Browser, served_example: str, pa
         assert result["bgLum"] > 0.9 and result["fgLum"] < 0.05, f"not a light page: {result}"
     assert result["text"] >= 7, f"body text contrast too low: {result}"
     assert result["link"] >= 4.5 and result["muted"] >= 4.5, f"link or secondary text contrast too low: {result}"
+    assert result["button"] >= 4.5, f"call to action contrast too low: {result}"
 
 
 def test_every_image_loads(page: Browser, served_example: str, built_example: Path) -> None:
