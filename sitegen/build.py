@@ -24,7 +24,7 @@ from .i18n import load_strings
 from .incremental import Inputs, TemplateGraph, page_digest, site_digest, theme_inputs
 from .models import Post
 from .parallel import ordered_map
-from .readers import IGNORED, ReadMemo, read_sources
+from .readers import IGNORED, MARKDOWN_SUFFIXES, ReadMemo, read_sources
 from .safety import walk_files
 from .render import PageSpec, Renderer, alternates, make_environment, plan_pages
 from .sitemodel import Site, build_site
@@ -451,7 +451,7 @@ def file_copies(site: Site) -> list[tuple[str, str, Path]]:
     for post in site.posts:
         if post.folder:
             for path in walk_files(post.folder, site.settings.root, skip=IGNORED):
-                if path.suffix != ".md":
+                if path.suffix not in MARKDOWN_SUFFIXES:
                     rel = output_file(post.url + path.relative_to(post.folder).as_posix())
                     result.append((rel, display(path, site.settings.root), path))
     return result
