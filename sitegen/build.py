@@ -21,6 +21,7 @@ from . import __version__, cachefile, feeds, presence, seo, uptodate
 from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
+from .images import check_images
 from .incremental import Inputs, TemplateGraph, page_digest, site_digest, theme_inputs
 from .models import Post
 from .parallel import ordered_map
@@ -95,6 +96,7 @@ class Builder:
             self.memo, self.page_digests = ReadMemo(current.settings_key), {}
         sources = read_sources(settings, self.memo)
         site = build_site(settings, sources)
+        check_images(site, {path for path, _, _ in file_copies(site)})
         fail_if_strict(strict, settings.warnings)
 
         def before_swap(pages: int, files: int, produced: set[str]) -> Callable[[], None]:

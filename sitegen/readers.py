@@ -219,7 +219,7 @@ def markdown_collisions(paths: list[Path], root: Path) -> list[ContentError]:
     wins would depend on the order the folder lists them."""
     seen: dict[tuple[Path, str], Path] = {}
     errors = []
-    for path in sorted(paths):
+    for path in sorted(paths, key=lambda p: (p.parent, markdown_stem(p.name), not p.name.endswith(".md"))):
         key = (path.parent, markdown_stem(path.name))
         other = seen.setdefault(key, path)
         if other is not path:
