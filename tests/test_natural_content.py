@@ -235,3 +235,98 @@ def test_the_importer_does_not_write_x_md_beside_x_markdown(tmp_path: Path):
     twin.write_text("mine", encoding="utf-8")
     assert write_new(tmp_path / "content/posts/2019-05-01-old.md", "imported", dry_run=False) == "kept"
     assert sorted(p.name for p in twin.parent.iterdir()) == ["2019-05-01-old.markdown"]
+
+
+# ---------------------------------------------------------------- missing images
+
+def pics_post(front: str = "", body: str = "Intro.") -> str:
+    """A post whose line 4 is `front` (when given) and whose body starts on line 5 or 6."""
+    return f"---\ntitle: Pics\ndate: 2026-03-20\n{front + chr(10) if front else ''}---\n{body}\n"
+
+
+def prepend(site: Path, rel: str, line: str) -> None:
+    path = site / rel
+    path.write_text(line + "\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def edit_profile_photo(site: Path) -> None:
+    replace_line(site, "content/profile.yml", "photo:", "photo: /img/none.png")
+
+
+IMAGE_ERRORS = [
+    # (what the person wrote, what sitegen says: the build fails)
+    ("a profile photo that is not there", edit_profile_photo,
+     "content/profile.yml:2: photo: /img/none.png does not exist, so the page would show a broken image"),
+    ("a post's social image that is not there",
+     lambda site: write(site, f"{POSTS}/pics.md", pics_post("image: /img/card.png")),
+     "content/posts/pics.md:4: image: /img/card.png does not exist"),
+    ("a folder post's image, relative, not beside it",
+     lambda site: replace_line(site, f"{POSTS}/bundle/index.md", "image:", "image: diagramme.png"),
+     "content/posts/bundle/index.md:5: image: diagramme.png (/posts/bundle/diagramme.png) does not exist"),
+    ("a talk's image that is not there",
+     lambda site: prepend(site, "content/talks/test-talk.yml", "image: /img/talk.png"),
+     "content/talks/test-talk.yml:1: image: /img/talk.png does not exist"),
+]
+
+
+@pytest.mark.parametrize("label, edit, message", IMAGE_ERRORS, ids=[c[0] for c in IMAGE_ERRORS])
+def test_a_missing_front_matter_image_is_an_error(mini_site: Path, label, edit, message):
+    build(mini_site)  # a good build first: it must stay as it was
+    before = (mini_site / "public/index.html").read_bytes()
+    edit(mini_site)
+    result = run_sitegen("build", cwd=mini_site)
+    assert result.returncode == 1, result.stdout
+    assert message in result.stderr and "hint: add the file to content/static/" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (mini_site / "public/index.html").read_bytes() == before
+
+
+IMAGE_WARNINGS = [
+    # (what the person wrote in a body, the warning; [] when all is well)
+    ("an absolute path to nothing", pics_post(body="Intro.\n\n![A chart](/img/chart.png)"),
+     ["content/posts/pics.md:7: image /img/chart.png does not exist", "add the file to content/static/"]),
+    ("content/static/ written in the path", pics_post(body="![Ada](/static/img/ada.png)"),
+     ["content/posts/pics.md:5: image /static/img/ada.png does not exist",
+      "files in content/static/ are published without 'static/': write /img/ada.png"]),
+    ("a relative path in a post that is not a folder", pics_post(body="Intro.\n\n![A chart](chart.png)"),
+     ["content/posts/pics.md:7: image chart.png (/posts/pics/chart.png) does not exist",
+      "put the image beside the post in a folder post"]),
+    ("an HTML img in the Markdown", pics_post(body='Intro.\n\n<img src="/img/raw.png" alt="Raw">'),
+     ["content/posts/pics.md:7: image /img/raw.png does not exist"]),
+    ("images that are there, and remote ones",
+     pics_post("image: /img/ada.png", "![Ada](/img/ada.png) ![Far](https://cdn.example/far.png)"), []),
+    ("a draft is not published, so not checked",
+     pics_post("draft: true", "![A chart](/img/chart.png)"), []),
+]
+
+
+@pytest.mark.parametrize("label, text, expected", IMAGE_WARNINGS, ids=[c[0] for c in IMAGE_WARNINGS])
+def test_a_missing_body_image_is_a_warning_and_strict_fails(mini_site: Path, label, text, expected):
+    write(mini_site, f"{POSTS}/pics.md", text)
+    result = run_sitegen("build", cwd=mini_site)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "image" in line]
+    if not expected:
+        assert warnings == [], result.stderr
+        return
+    assert len(warnings) == 1 and all(part in warnings[0] for part in expected), result.stderr
+    strict = run_sitegen("build", "--strict", cwd=mini_site)
+    assert strict.returncode == 1 and expected[0] in strict.stderr, strict.stderr
+
+
+def test_a_missing_image_in_a_service_body_is_named_at_its_body(mini_site: Path):
+    replace_line(mini_site, "content/talks/test-talk.yml", "body:",
+                 'body: {en: "See ![the slide](/img/slide.png)", fr: "Voir la diapo."}')
+    result = run_sitegen("build", cwd=mini_site)
+    assert result.returncode == 0, result.stderr
+    assert "content/talks/test-talk.yml:3: image /img/slide.png does not exist" in result.stderr, result.stderr
+
+
+def test_adding_the_missing_image_clears_the_warning(mini_site: Path):
+    write(mini_site, f"{POSTS}/pics.md", pics_post(body="![A chart](/img/chart.png)"))
+    assert "image /img/chart.png does not exist" in run_sitegen("build", cwd=mini_site).stderr
+    # The post is unchanged (its record comes from the cache): the image alone decides.
+    (mini_site / "content/static/img/chart.png").write_bytes((mini_site / "content/static/img/ada.png").read_bytes())
+    result = run_sitegen("build", "--strict", cwd=mini_site)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert 'src="/img/chart.png"' in (mini_site / "public/posts/pics/index.html").read_text(encoding="utf-8")
