@@ -330,3 +330,22 @@ def test_adding_the_missing_image_clears_the_warning(mini_site: Path):
     result = run_sitegen("build", "--strict", cwd=mini_site)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert 'src="/img/chart.png"' in (mini_site / "public/posts/pics/index.html").read_text(encoding="utf-8")
+
+
+def test_the_preview_picks_up_a_new_markdown_post_and_its_edits(mini_site: Path):
+    from test_serve import Preview
+
+    preview = Preview(mini_site)
+    try:
+        stream = preview.events()
+        assert stream.next()[0] == "state"
+        path = mini_site / f"{POSTS}/third.markdown"
+        path.write_text(post("title: Third\ndate: 2026-03-20", "First draft."), encoding="utf-8")
+        kind, built = stream.next()
+        assert kind == "build" and "posts/third/index.html" in built["changed"], built
+        path.write_text(post("title: Third\ndate: 2026-03-20", "Second draft."), encoding="utf-8")
+        kind, built = stream.next()
+        assert kind == "build" and b"Second draft." in preview.get("/posts/third/")[2]
+        stream.close()
+    finally:
+        preview.stop()
