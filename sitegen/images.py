@@ -26,7 +26,6 @@ from .urls import output_file
 from .yamlio import read_text
 
 IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc=(["'])(.*?)\1""", re.I | re.S)
-REMOTE = ("http://", "https://", "//", "data:")
 
 
 def check_images(site: Site, published: set[str]) -> None:
@@ -77,7 +76,7 @@ def body_images(body: str) -> list[str]:
 
 
 def is_published(site: Site, src: str, base: str, published: set[str]) -> bool:
-    if src.startswith(REMOTE) or not src.strip():
+    if src.startswith("//") or urlsplit(src).scheme or not src.strip():  # remote, or data:
         return True
     path = unquote(urlsplit(site.urls.resolve(src, base)).path)
     return output_file(path) in published

@@ -294,7 +294,8 @@ IMAGE_WARNINGS = [
     ("an HTML img in the Markdown", pics_post(body='Intro.\n\n<img src="/img/raw.png" alt="Raw">'),
      ["content/posts/pics.md:7: image /img/raw.png does not exist"]),
     ("images that are there, and remote ones",
-     pics_post("image: /img/ada.png", "![Ada](/img/ada.png) ![Far](https://cdn.example/far.png)"), []),
+     pics_post("image: /img/ada.png", "![Ada](/img/ada.png) ![Far](https://cdn.example/far.png) "
+               "![Near](//cdn.example/near.png)"), []),
     ("a draft is not published, so not checked",
      pics_post("draft: true", "![A chart](/img/chart.png)"), []),
 ]
