@@ -21,10 +21,11 @@ from . import __version__, cachefile, feeds, presence, seo, uptodate
 from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
+from .images import check_images
 from .incremental import Inputs, TemplateGraph, page_digest, site_digest, theme_inputs
 from .models import Post
 from .parallel import ordered_map
-from .readers import IGNORED, ReadMemo, read_sources
+from .readers import IGNORED, MARKDOWN_SUFFIXES, ReadMemo, read_sources
 from .safety import walk_files
 from .render import PageSpec, Renderer, alternates, make_environment, plan_pages
 from .sitemodel import Site, build_site
@@ -95,6 +96,7 @@ class Builder:
             self.memo, self.page_digests = ReadMemo(current.settings_key), {}
         sources = read_sources(settings, self.memo)
         site = build_site(settings, sources)
+        check_images(site, {path for path, _, _ in file_copies(site)})
         fail_if_strict(strict, settings.warnings)
 
         def before_swap(pages: int, files: int, produced: set[str]) -> Callable[[], None]:
@@ -451,7 +453,7 @@ def file_copies(site: Site) -> list[tuple[str, str, Path]]:
     for post in site.posts:
         if post.folder:
             for path in walk_files(post.folder, site.settings.root, skip=IGNORED):
-                if path.suffix != ".md":
+                if path.suffix not in MARKDOWN_SUFFIXES:
                     rel = output_file(post.url + path.relative_to(post.folder).as_posix())
                     result.append((rel, display(path, site.settings.root), path))
     return result

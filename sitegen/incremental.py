@@ -104,6 +104,7 @@ class Inputs:
                 key = self._listed[id(post)] = digest(
                     post.source, post.url, post.lang, post.title, post.date, post.updated, post.summary,
                     sorted(post.abstract.items()), post.tag_names, post.reading_minutes, post.image, post.series_name,
+                    sorted((post.series_names or {}).items()),
                     post.original, post.draft, [t.url for t in post.translations])
             tokens.append(key)
         return tokens
@@ -114,7 +115,7 @@ def post_dependencies(post: Post, inputs: Inputs) -> list[str]:
     series neighbours and list, and its similar posts."""
     deps = [*inputs.whole([post]), *inputs.listed(post.translations), *inputs.listed(post.similar)]
     if post.series:
-        deps += ["series", *inputs.listed(post.series.posts)]
+        deps += ["series", post.series.name, post.series.url, *inputs.listed(post.series.posts)]
     return deps
 
 
@@ -137,10 +138,13 @@ def page_dependencies(site: Site, spec: PageSpec, inputs: Inputs) -> list[str]:
         return [*inputs.listed(listing[:5]), *inputs.whole(site.services)]
     if kind == "tags":
         return [f"{entry.slug}:{entry.name}:{len(entry.posts)}" for entry in site.tags[lang].values()]
-    if kind in ("tag", "series"):
-        other = [f"{code}:{slug in site.tags[code] if kind == 'tag' else slug in site.series[code]}"
-                 for code in site.settings.codes for slug in [item.slug]]
-        return [*other, *inputs.listed(item.posts)]
+    if kind == "tag":
+        return [*(f"{code}:{item.slug in site.tags[code]}" for code in site.settings.codes),
+                *inputs.listed(item.posts)]
+    if kind == "series":
+        # Its name may come from a post it does not list (the one naming it by language).
+        return [item.name, *(f"{code}:{slug}" for code, slug in sorted(item.alternates.items())),
+                *inputs.listed(item.posts)]
     if kind == "services":
         return inputs.whole(site.services_of(item))
     if kind in SERVICE_KINDS:

@@ -43,6 +43,7 @@ class Post:
     """Summaries for readers of other languages, by language."""
     slug: str
     series_name: str | None
+    """The series' name in the post's language."""
     draft: bool
     original: dict[str, str] | None
     image_source: str | None
@@ -51,6 +52,9 @@ class Post:
     """Rendered HTML."""
     translation_key: str
     words: int
+    series_names: dict[str, str] | None = None
+    """The series' name in every language, when the post names it by language
+    (`series: {en: …, fr: …}`); None for a plain name."""
     folder: Path | None = None
     """The post's own folder when it is `posts/<name>/index.md` (its images)."""
     meta: dict[str, Any] = field(default_factory=dict)

@@ -32,6 +32,8 @@ from .yamlio import normalize_newlines, parse_yaml, path_line, quoted, read_text
 SERVICE_KINDS = {"talks": "talk", "workshops": "workshop", "expertise": "expertise"}
 LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 LANG_SUFFIX = re.compile(r"^[a-z]{2,3}$")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+"""What a Markdown post or page may end with (Jekyll and Hugo users write `.markdown`)."""
 MAX_REPORTED = 20
 EMAIL = re.compile(r"[^@\s?#&/:<>\"']+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+")
 
@@ -157,6 +159,17 @@ def split_front_matter(ctx_display: str, text: str) -> tuple[str, str, int]:
     return yaml_text, text[body_start:], body_line
 
 
+def key_line(settings: Settings, source: str, *keys: Any) -> int:
+    """The line of a key in a source file (`content/posts/x.md`, YAML front
+    matter or a YAML file), for problems found after reading (1 when unknown)."""
+    text = read_text(settings.root / source, source)
+    first_line = 1
+    if source.endswith(MARKDOWN_SUFFIXES):
+        text, _, _ = split_front_matter(source, text)
+        first_line = 2
+    return path_line(text, keys, first_line) or 1
+
+
 def read_markdown_file(settings: Settings, path: Path, name: str, lang_hint: str | None
                        ) -> tuple[FileContext, dict[str, Any], str, str]:
     """Common to posts and pages: front matter checks and the language."""
@@ -184,7 +197,7 @@ def read_markdown_file(settings: Settings, path: Path, name: str, lang_hint: str
 
 def split_name(path: Path, settings: Settings, display: str) -> tuple[str, str | None]:
     """`name.fr.md` → (`name`, `fr`); a suffix that looks like a language must be one."""
-    stem = path.name[:-len(".md")]
+    stem = markdown_stem(path.name)
     if "." in stem:
         base, suffix = stem.rsplit(".", 1)
         if LANG_SUFFIX.match(suffix):
@@ -194,6 +207,26 @@ def split_name(path: Path, settings: Settings, display: str) -> tuple[str, str |
                                    hint="rename the file or add the language to 'languages' in site.yml")
             return base, suffix
     return stem, None
+
+
+def markdown_stem(file_name: str) -> str:
+    """`x.fr.markdown` → `x.fr`."""
+    return next(file_name[:-len(s)] for s in MARKDOWN_SUFFIXES if file_name.endswith(s))
+
+
+def markdown_collisions(paths: list[Path], root: Path) -> list[ContentError]:
+    """`x.md` beside `x.markdown`: one post (or page) written twice; which one
+    wins would depend on the order the folder lists them."""
+    seen: dict[tuple[Path, str], Path] = {}
+    errors = []
+    for path in sorted(paths, key=lambda p: (p.parent, markdown_stem(p.name), not p.name.endswith(".md"))):
+        key = (path.parent, markdown_stem(path.name))
+        other = seen.setdefault(key, path)
+        if other is not path:
+            first, second = display_path(other, root), display_path(path, root)
+            errors.append(ContentError(f"{first} and {second} are the same file under two names (same name and "
+                                       "language)", second, 1, hint="keep one of them: delete or rename the other"))
+    return errors
 
 
 def string_list(ctx: FileContext, raw: dict, key: str) -> tuple[str, ...]:
@@ -288,12 +321,7 @@ def read_post(settings: Settings, path: Path) -> Post:
     if original is not None:
         check_link(ctx, original["url"], "original", "url")
     slug = checked_slug(ctx, raw, slugify(LEADING_DATE.sub("", name)))
-    series = raw.get("series")
-    if series is not None and not isinstance(series, str):
-        raise ctx.error("series must be the series name as text", "series")
-    if series is not None and not slugify(series):
-        raise ctx.error(f"series: {series[:80]!r} gives an empty URL (/series/…/); use a name with letters "
-                        f"or digits", "series")
+    series_names = series_of(ctx, raw)
     summary = raw.get("summary")
     if summary is not None and not isinstance(summary, str):
         raise ctx.error("summary must be text", "summary")
@@ -308,7 +336,9 @@ def read_post(settings: Settings, path: Path) -> Post:
         source=display, name=name, lang=lang, title=str(raw["title"]).strip(),
         date=published, updated=updated, tag_names=tag_list(ctx, raw, "tags"),
         summary=summary.strip() if summary else first_paragraph(body),
-        abstract={k: v.strip() for k, v in abstract.items()}, slug=slug, series_name=series,
+        abstract={k: v.strip() for k, v in abstract.items()}, slug=slug,
+        series_name=series_names[lang] if series_names else None,
+        series_names=series_names if isinstance(raw.get("series"), dict) else None,
         draft=boolean(ctx, raw, "draft"),
         original={"url": original["url"], "title": str(original.get("title") or original["url"])} if original else None,
         image_source=image, aliases=alias_list(ctx, raw), body=body,
@@ -316,6 +346,21 @@ def read_post(settings: Settings, path: Path) -> Post:
         folder=path.parent if folder_post else None,
         meta={k: v for k, v in raw.items() if k not in KNOWN_POST_KEYS},
     )
+
+
+def series_of(ctx: FileContext, raw: dict) -> dict[str, str] | None:
+    """`series: Name` or `series: {en: Name, fr: Nom}`: the name in every language."""
+    if raw.get("series") is None:
+        return None
+    if isinstance(raw["series"], bool) or not isinstance(raw["series"], (str, int, float, dict)):
+        raise ctx.error("series must be the series name, as text or by language ({en: …, fr: …})", "series")
+    names = ctx.localized(raw, "series")
+    for code, name in names.items():
+        if not slugify(name):
+            where = ("series", code) if isinstance(raw["series"], dict) and code in raw["series"] else ("series",)
+            raise ctx.error(f"series: {name[:80]!r} gives an empty URL (/series/…/); use a name with letters "
+                            f"or digits", *where)
+    return {code: name.strip() for code, name in names.items()}
 
 
 def read_page(settings: Settings, path: Path) -> Page:
@@ -498,13 +543,18 @@ def _files(folder: Path, pattern: str, root: Path) -> list[Path]:
     if pattern == "**/*":
         return list(walk_files(folder, root, allowed, skip=IGNORED))
     if pattern.startswith("*/"):  # folder posts: <name>/index*.md
-        suffix = pattern.rsplit("*", 1)[-1]
+        suffixes = suffixes_of(pattern.rsplit("*", 1)[-1])
         return [Path(inner.path) for entry in _entries(folder, root, allowed) if entry.is_dir()
                 for inner in _entries(Path(entry.path), root, allowed)
-                if inner.name.startswith("index") and inner.name.endswith(suffix) and inner.is_file()]
+                if inner.name.startswith("index") and inner.name.endswith(suffixes) and inner.is_file()]
     # One folder: a scan is much cheaper than a glob on thousands of posts.
-    suffix = pattern.lstrip("*")
-    return [Path(e.path) for e in _entries(folder, root, allowed) if e.name.endswith(suffix) and e.is_file()]
+    suffixes = suffixes_of(pattern.lstrip("*"))
+    return [Path(e.path) for e in _entries(folder, root, allowed) if e.name.endswith(suffixes) and e.is_file()]
+
+
+def suffixes_of(suffix: str) -> tuple[str, ...]:
+    """A Markdown file is `.md` or `.markdown` wherever one of them is asked for."""
+    return MARKDOWN_SUFFIXES if suffix in MARKDOWN_SUFFIXES else (suffix,)
 
 
 @dataclass
@@ -555,9 +605,12 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
     def add(group: str, reader: Callable[..., Any], path: Path, *args: Any) -> None:
         tasks.append((group, reader, path, args))
 
-    for path in _files(content / "posts", "*.md", root) + _files(content / "posts", "*/index*.md", root):
+    post_files = _files(content / "posts", "*.md", root) + _files(content / "posts", "*/index*.md", root)
+    page_files = _files(content / "pages", "*.md", root)
+    collisions = markdown_collisions(post_files, root) + markdown_collisions(page_files, root)
+    for path in post_files:
         add("posts", read_post, path)
-    for path in _files(content / "pages", "*.md", root):
+    for path in page_files:
         add("pages", read_page, path)
     for folder, kind in SERVICE_KINDS.items():
         for path in _files(content / folder, "*.yml", root) + _files(content / folder, "*.yaml", root):
@@ -585,7 +638,7 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
         return record, warnings, None
 
     parsed = dict(zip(stale, ordered_map(parse, stale)))
-    errors: list[SitegenError] = []
+    errors: list[SitegenError] = [*collisions]
     seen: dict[str, tuple[str, Any, list[str]]] = {}
     hashes: dict[str, str] = {}
     groups: dict[str, list[Any]] = {"posts": [], "pages": [], "services": [], "profile": []}

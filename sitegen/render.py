@@ -91,7 +91,7 @@ def alternates(site: Site, spec: PageSpec) -> dict[str, str]:
     if spec.kind == "tag":
         return {lang: urls.tag(item.slug, lang) for lang in codes if item.slug in site.tags[lang]}
     if spec.kind == "series":
-        return {lang: urls.series(item.slug, lang) for lang in codes if item.slug in site.series[lang]}
+        return {lang: urls.series(slug, lang) for lang, slug in item.alternates.items()}
     if spec.kind == "blog":
         return {lang: urls.blog(lang, spec.number) for lang in codes if blog_page_count(site, lang) >= spec.number}
     if spec.kind == "404":

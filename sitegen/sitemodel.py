@@ -43,7 +43,13 @@ class SeriesEntry:
     name: str
     slug: str
     posts: list[Post]
-    """In reading order (oldest first)."""
+    """In reading order (oldest first): what the series page lists, and
+    what "part N of M" counts."""
+    names: dict[str, str] = field(default_factory=dict)
+    """The series' name in every language."""
+    alternates: dict[str, str] = field(default_factory=dict)
+    """Language → slug of the same series' page there, where it has one
+    (its own language included); always reciprocal."""
 
 
 @dataclass(eq=False)
@@ -105,7 +111,9 @@ def build_site(settings: Settings, sources: Sources) -> Site:
 
     listing = {lang: _listing(posts, lang) for lang in settings.codes}
     tags = {lang: _tags(listing[lang], urls) for lang in settings.codes}
-    series = {lang: _series(posts, listing[lang], lang, urls) for lang in settings.codes}
+    names = _series_names(posts, settings)
+    series = {lang: _series(listing[lang], lang, names, urls) for lang in settings.codes}
+    _link_series_translations(series)
     _link_similar(posts, listing)
     _check_expertise(services, settings)
 
@@ -151,20 +159,84 @@ def _tags(listing: list[Post], urls: Urls) -> dict[str, TagEntry]:
     return dict(sorted(entries.items()))
 
 
-def _series(posts: list[Post], listing: list[Post], lang: str, urls: Urls) -> dict[str, SeriesEntry]:
+def _series_names(posts: list[Post], settings: Settings) -> dict[int, dict[str, str]]:
+    """Per post (by id): its series' name in every language.
+
+    `series: {en: …, fr: …}` names the series for all its posts: a post
+    that gives a plain name takes the other languages' names from a post
+    whose mapping has that name in its language. A plain name with no such
+    mapping is the same in every language (as before mappings existed)."""
+    by_name: dict[tuple[str, str], Post] = {}
+    errors: list[ContentError] = []
+    for post in sorted(posts, key=lambda p: (p.date, p.source)):
+        if not post.series_names:
+            continue
+        for code, name in post.series_names.items():
+            first = by_name.setdefault((code, tag_slug(name)), post)
+            if first is not post and _slugs(first.series_names) != _slugs(post.series_names):
+                errors.append(_series_conflict(settings, post, first, code, name))
+                break
+    if errors:
+        from .readers import ContentErrors
+
+        raise errors[0] if len(errors) == 1 else ContentErrors(errors)
+    names: dict[int, dict[str, str]] = {}
+    for post in posts:
+        if post.series_names:
+            names[id(post)] = post.series_names
+        elif post.series_name:
+            slug = tag_slug(post.series_name)
+            # Its own language first; then a French post may name its series in English.
+            mapped = next(filter(None, (by_name.get((code, slug)) for code in (post.lang, *settings.codes))), None)
+            names[id(post)] = mapped.series_names if mapped else {c: post.series_name for c in settings.codes}
+    return names
+
+
+def _slugs(names: dict[str, str] | None) -> dict[str, str]:
+    return {code: tag_slug(name) for code, name in (names or {}).items()}
+
+
+def _series_conflict(settings: Settings, post: Post, first: Post, code: str, name: str) -> ContentError:
+    from .readers import key_line
+
+    theirs = ", ".join(f"{c}: {n}" for c, n in first.series_names.items())
+    return ContentError(
+        f"series: '{name}' ({code}) already names another series in {first.source} ({{{theirs}}}); "
+        "a name in one language belongs to one series", post.source, key_line(settings, post.source, "series"),
+        hint="write the same series: {…} mapping in every post of the series, or give this series other names")
+
+
+def _series(listing: list[Post], lang: str, names: dict[int, dict[str, str]], urls: Urls) -> dict[str, SeriesEntry]:
+    """The series readers of `lang` see: the posts of its listing, grouped
+    by the series' name in `lang`."""
     entries: dict[str, SeriesEntry] = {}
     for post in sorted(listing, key=lambda p: (p.date, p.source)):
-        if post.series_name:
-            slug = tag_slug(post.series_name)
-            entries.setdefault(slug, SeriesEntry(post.series_name, slug, [])).posts.append(post)
-    # Navigation links a post to its neighbours in its own language.
+        if id(post) in names:
+            name = names[id(post)][lang]
+            slug = tag_slug(name)
+            entries.setdefault(slug, SeriesEntry(name, slug, [], names[id(post)])).posts.append(post)
+    # "Part N of M" counts what the series page lists (a post in another
+    # language shown for its abstract included); a post gets its navigation
+    # from the series in its own language.
     for entry in entries.values():
-        own = [p for p in entry.posts if p.lang == lang]
-        for index, post in enumerate(own):
-            post.series = SeriesNav(entry.name, entry.slug, urls.series(entry.slug, lang), index + 1, len(own),
-                                    own[index - 1] if index else None,
-                                    own[index + 1] if index + 1 < len(own) else None, tuple(own))
+        shown = tuple(entry.posts)
+        for index, post in enumerate(shown):
+            if post.lang == lang:
+                post.series = SeriesNav(entry.name, entry.slug, urls.series(entry.slug, lang), index + 1, len(shown),
+                                        shown[index - 1] if index else None,
+                                        shown[index + 1] if index + 1 < len(shown) else None, shown)
     return dict(sorted(entries.items()))
+
+
+def _link_series_translations(series: dict[str, dict[str, SeriesEntry]]) -> None:
+    """A series' pages in two languages are translations of each other when
+    each one's name in the other's language leads to the other."""
+    for lang, entries in series.items():
+        for entry in entries.values():
+            for other_lang, name in entry.names.items():
+                other = series[other_lang].get(tag_slug(name)) if other_lang in series else None
+                if other is not None and tag_slug(other.names.get(lang, "")) == entry.slug:
+                    entry.alternates[other_lang] = other.slug
 
 
 def _link_similar(posts: list[Post], listing: dict[str, list[Post]]) -> None:

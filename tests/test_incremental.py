@@ -37,27 +37,38 @@ def assert_same_as_full_build(site: Path, incremental_output: Path) -> None:
 
 
 # Each operation edits the site on disk; `n` makes names and text unique.
-def write_post(site: Path, n: int, lang: str, tags: list[str], series: bool, draft: bool) -> None:
+SERIES = {"none": None, "plain": "series: Test series", "localized": "series: {en: Test series, fr: Série de tests}"}
+
+
+def write_post(site: Path, n: int, lang: str, tags: list[str], series: str, draft: bool,
+               extension: str = ".md") -> None:
     suffix = "" if lang == "en" else f".{lang}"
     lines = ["---", f"title: Generated post {n}", f"date: 2026-0{1 + n % 9}-1{n % 10}", f"tags: [{', '.join(tags)}]"]
-    if series:
-        lines.append("series: Test series")
+    if SERIES[series]:
+        lines.append(SERIES[series])
     if draft:
         lines.append("draft: true")
     if lang == "en":
         lines.append('abstract: {fr: "Résumé généré."}')
     lines += ["---", f"Body of generated post {n}.", ""]
-    (site / POSTS / f"gen-{n}{suffix}.md").write_text("\n".join(lines), encoding="utf-8")
+    (site / POSTS / f"gen-{n}{suffix}{extension}").write_text("\n".join(lines), encoding="utf-8")
 
 
 def posts(site: Path) -> list[Path]:
-    return sorted((site / POSTS).glob("*.md"))
+    return sorted([*(site / POSTS).glob("*.md"), *(site / POSTS).glob("*.markdown")])
 
 
 def op_add(site: Path, n: int, data) -> None:
     write_post(site, n, data.draw(st.sampled_from(["en", "fr"])),
                data.draw(st.lists(st.sampled_from(TAGS), max_size=3, unique=True)),
-               data.draw(st.booleans()), data.draw(st.booleans()))
+               data.draw(st.sampled_from(sorted(SERIES))), data.draw(st.booleans()),
+               data.draw(st.sampled_from([".md", ".markdown"])))
+
+
+def op_rename_markdown(site: Path, n: int, data) -> None:
+    """`x.md` becomes `x.markdown` or back: the same post."""
+    path = data.draw(st.sampled_from(posts(site)))
+    path.rename(path.with_suffix(".md" if path.suffix == ".markdown" else ".markdown"))
 
 
 def op_translate(site: Path, n: int, data) -> None:
@@ -65,6 +76,8 @@ def op_translate(site: Path, n: int, data) -> None:
     if generated:
         source = data.draw(st.sampled_from(generated))
         target = source.with_name(source.stem + ".fr.md")
+        if target.with_suffix(".markdown").exists():
+            target = target.with_suffix(".markdown")
         target.write_text(source.read_text(encoding="utf-8").replace("title: ", "title: FR "), encoding="utf-8")
 
 
@@ -156,7 +169,7 @@ def copy_of_mini_site() -> Iterator[Path]:
 
 
 OPERATIONS = [op_add, op_translate, op_delete, op_edit_body, op_retitle, op_retag, op_toggle_draft,
-              op_edit_service, op_edit_profile, op_override_template, op_edit_static, op_page]
+              op_edit_service, op_edit_profile, op_override_template, op_edit_static, op_page, op_rename_markdown]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

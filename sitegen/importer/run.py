@@ -60,7 +60,11 @@ def shortcodes(export) -> Shortcodes:
 
 def write_new(path: Path, text: str, dry_run: bool) -> str:
     """Never overwrites: 'written', 'unchanged' (same text there), 'kept' (another
-    text there, left alone) or 'would write'."""
+    text there, left alone) or 'would write'. A `.markdown` file of the same
+    name counts as there: writing the `.md` beside it would make two posts of one."""
+    twin = path.with_suffix(".markdown") if path.suffix == ".md" else None
+    if twin is not None and twin.exists() and not path.exists():
+        path = twin
     if path.exists():
         try:
             same = path.read_text(encoding="utf-8") == text
