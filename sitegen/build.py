@@ -21,7 +21,7 @@ from . import __version__, cachefile, feeds, presence, seo, uptodate
 from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
-from .images import check_images
+from .image_refs import check_images
 from .incremental import Inputs, TemplateGraph, page_digest, site_digest, theme_inputs
 from .models import Post
 from .parallel import ordered_map
