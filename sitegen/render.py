@@ -141,7 +141,7 @@ class Renderer:
         urls = site.urls
         # Section addresses per language, so themes never rebuild the URL layout.
         self.links = {lang: {"home": urls.home(lang), "blog": urls.blog(lang), "archive": urls.archive(lang),
-                             "tags": urls.tags(lang), "feed": urls.feed(lang),
+                             "tags": urls.tags(lang), "feed": urls.feed(lang), "calendar": urls.events(lang),
                              "card": presence.card_url(site, lang), "vcard": presence.VCARD_URL,
                              **{urls_kind: urls.services(kind, lang) for kind, urls_kind in
                                 (("talk", "talks"), ("workshop", "workshops"), ("expertise", "expertise"))}}

@@ -5,7 +5,7 @@ sitemap and robots.txt."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
@@ -41,6 +41,8 @@ class Head:
     feeds: list[dict[str, str]]
     robots: str | None
     image: str | None
+    calendars: list[dict[str, str]] = field(default_factory=list)
+    """iCalendar feeds of upcoming sessions, on the pages that show sessions."""
 
 
 def shorten(text: str, limit: int) -> str:
@@ -119,9 +121,13 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
     if spec.kind == "tag":
         feeds.append({"title": t("tag_feed_title", site=settings.title[lang], tag=spec.item.name),
                       "url": urls.tag_feed(spec.item.slug, lang)})
+    calendars = []
+    if spec.kind in ("home", "talk", "workshop") or (spec.kind == "services" and spec.item != "expertise"):
+        calendars.append({"title": t("calendar_name", name=site.profile.name), "url": urls.events(lang)})
     graph = jsonld_graph(site, spec, t, heading, description, canonical, social_image)
     return Head(spec.kind, title, heading, description, spec.url, canonical, alternate_links, x_default, switcher,
-                og, twitter, to_json_script(graph), feeds, "noindex" if spec.kind == "404" else None, social_image)
+                og, twitter, to_json_script(graph), feeds, "noindex" if spec.kind == "404" else None, social_image,
+                calendars)
 
 
 def to_json_script(graph: list[dict[str, Any]]) -> str:

@@ -98,6 +98,10 @@ class ServiceView:
         now = self._site.settings.now
         return [s for s in self.record.sessions if s.date >= now]
 
+    def calendar_url(self, session: Session) -> str:
+        """The "add to calendar" file of one of its upcoming sessions."""
+        return self._site.urls.session_calendar(self.kind, self.record.slug, session.start, session.event, self.lang)
+
     @cached_property
     def expertise(self) -> list["ServiceView"]:
         by_name = {s.name: s for s in self._site.services if s.kind == "expertise"}
