@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Callable, Iterable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -40,9 +40,12 @@ ZONE_YEARS = 30
 
 
 def upcoming(site: "Site", lang: str) -> list[tuple[Service, Session]]:
-    """What the calendars list: exactly the sessions the pages show as upcoming."""
-    return [(service, session) for service in site.services if service.kind in CALENDAR_KINDS
-            for session in ServiceView(service, lang, site).upcoming_sessions]
+    """What the calendars list: exactly the sessions the pages show as
+    upcoming, soonest first (a date-only session from the start of its day)."""
+    zone = site.settings.timezone
+    entries = [(service, session) for service in site.services if service.kind in CALENDAR_KINDS
+               for session in ServiceView(service, lang, site).upcoming_sessions]
+    return sorted(entries, key=lambda entry: (beginning(entry[1].start, zone), entry[0].kind, entry[0].slug))
 
 
 def outputs(site: "Site", strings: dict[str, Strings]) -> list[tuple[str, str, Callable[[], bytes]]]:
@@ -178,6 +181,10 @@ def in_zone(moment: date | datetime, zones: dict[str, Timezone | None]) -> date 
     if key is not None and zones.get(key) is not None:
         return moment
     return moment.astimezone(timezone.utc)
+
+
+def beginning(moment: date | datetime, zone: tzinfo) -> datetime:
+    return moment if isinstance(moment, datetime) else datetime.combine(moment, time(), tzinfo=zone)
 
 
 def zone_key(moment: date | datetime) -> str | None:

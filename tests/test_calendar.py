@@ -75,7 +75,7 @@ def site(mini_site: Path) -> Path:
 def build(site: Path, now: str = BEFORE, *args: str) -> Path:
     result = run_sitegen("build", *args, cwd=site, env={"SOURCE_DATE_EPOCH": now})
     assert result.returncode == 0, result.stderr
-    return site / "public"
+    return Path(args[args.index("--output") + 1]) if "--output" in args else site / "public"
 
 
 def read(path: Path) -> Calendar:
