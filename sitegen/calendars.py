@@ -76,7 +76,7 @@ def feed(site: "Site", lang: str, t: Strings, entries: list[tuple[Service, Sessi
         name = t("calendar_name", name=site.profile.name)
         calendar.add("name", name)
         calendar.add("x-wr-calname", name)
-        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(REFRESH))
     zones = time_zones(entries)
     for zone in zones.values():
