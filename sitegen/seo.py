@@ -173,7 +173,7 @@ def person_node(site: "Site", lang: str) -> dict[str, Any]:
 def session_start(session: Any) -> str:
     """ISO 8601 with its offset when the session has a time; a plain date for
     a whole-day session (midnight would be a made-up time)."""
-    return session.date.isoformat() if session.has_time else session.date.date().isoformat()
+    return session.start.isoformat()
 
 
 def session_location(session: Any, page_url: str = "") -> dict[str, Any]:

@@ -8,6 +8,7 @@ expertise can list its talks without building the whole graph up front.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,12 @@ def related_posts(service: Service, listing: list[Post]) -> list[Post]:
     return posts if service.kind == "expertise" else posts[:RELATED_POSTS]
 
 
+def is_upcoming(session: Session, now: datetime, zone: tzinfo) -> bool:
+    """Upcoming until it is over: a date-only session all through its day,
+    a session with an `end` until then."""
+    return session.over_at(zone) > now
+
+
 class ServiceView:
     """A talk, workshop or expertise area in one language."""
 
@@ -90,13 +97,15 @@ class ServiceView:
 
     @cached_property
     def past_sessions(self) -> list[Session]:
-        now = self._site.settings.now
-        return sorted((s for s in self.record.sessions if s.date < now), key=lambda s: s.date, reverse=True)
+        """Newest first."""
+        settings = self._site.settings
+        return [s for s in reversed(self.record.sessions) if not is_upcoming(s, settings.now, settings.timezone)]
 
     @cached_property
     def upcoming_sessions(self) -> list[Session]:
-        now = self._site.settings.now
-        return [s for s in self.record.sessions if s.date >= now]
+        """Soonest first."""
+        settings = self._site.settings
+        return [s for s in self.record.sessions if is_upcoming(s, settings.now, settings.timezone)]
 
     def calendar_url(self, session: Session) -> str:
         """The "add to calendar" file of one of its upcoming sessions."""
