@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from icalendar import Calendar
 
@@ -202,3 +203,20 @@ def test_a_session_too_far_ahead_for_a_time_zone_is_written_in_utc(site: Path):
     found = events(read(build(site) / "events.ics"))
     assert found["Far Away"].decoded("DTSTART") == datetime(9999, 12, 30, 8, 0, tzinfo=UTC)
     assert found["Paris Tests"].decoded("DTSTART") == datetime(2027, 3, 14, 9, 30, tzinfo=PARIS)  # the same moment
+
+
+@pytest.mark.parametrize("written, file_name", [
+    ('"Conf; A, B \\\\ C"', "2027-07-01-conf-a-b-c.ics"),
+    ('"???"', "2027-07-01-session.ics"),
+    ('"<script>alert(1)</script> Días"', "2027-07-01-script-alert-1-script-dias.ics"),
+])
+def test_any_event_name_round_trips_and_names_a_file(site: Path, written: str, file_name: str):
+    talk = site / "content/talks/test-talk.yml"
+    talk.write_text(TALK + f"  - {{date: 2027-07-01, event: {written}, city: Lyon}}\n", encoding="utf-8")
+    out = build(site)
+    event_name = str(next(e["SUMMARY"] for e in read(out / "events.ics").walk("VEVENT")
+                          if e.decoded("DTSTART") == date(2027, 7, 1)))
+    assert event_name == f"Tests that pay ({yaml.safe_load(written)})"
+    [single] = read(out / "talks/test-talk" / file_name).walk("VEVENT")
+    assert str(single["SUMMARY"]) == event_name
+    assert "<script>" not in (out / "talks/test-talk/index.html").read_text(encoding="utf-8")
