@@ -132,6 +132,9 @@ def test_same_inputs_same_bytes_and_uids_survive_edits(site: Path, tmp_path: Pat
     assert [(first / p).read_bytes() for p in ics] == [(second / p).read_bytes() for p in ics]
     uids = {str(e["UID"]) for e in read(first / "events.ics").walk("VEVENT")}
     assert all(uid.endswith("@ada.example") for uid in uids)
+    # No `updated` in the talk: DTSTAMP is SOURCE_DATE_EPOCH, never the clock.
+    stamps = {e.decoded("DTSTAMP") for e in read(first / "events.ics").walk("VEVENT")}
+    assert stamps == {datetime.fromtimestamp(int(BEFORE), tz=UTC)}
     talk = site / "content/talks/test-talk.yml"
     talk.write_text(talk.read_text(encoding="utf-8").replace("Tests that pay", "Tests that pay off"), encoding="utf-8")
     edited = read(build(site, BEFORE, "--output", str(tmp_path / "three")) / "events.ics")
