@@ -93,3 +93,4 @@ def warn_unknown_keys(ctx: "FileContext", item: dict, i: int) -> None:
 def text_or_none(value: Any) -> str | None:
     text = "" if value is None else str(value).strip()
     return text or None
+
