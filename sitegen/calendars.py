@@ -142,7 +142,7 @@ def span(session: Session) -> tuple[date | datetime, date | datetime | None]:
 
 def location(session: Session, t: Strings) -> str:
     if session.city and session.online:
-        return f"{session.city} / {t('online')}"
+        return t("session_hybrid", city=session.city)  # as the pages say it
     return session.city or t("online")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Callable
 
 from .models import Session
@@ -50,11 +50,18 @@ def read_session(ctx: "FileContext", item: Any, i: int, check_link: Callable[...
     session = Session(start=start, end=end, event=str(item.get("event") or ""), city=city, online=online,
                       url=text_or_none(item.get("url")), slides=text_or_none(item.get("slides")),
                       video=text_or_none(item.get("video")))
-    zone = ctx.settings.timezone
-    if end is not None and session.over_at(zone) < session.begins(zone):
+    if end is not None and ends_before_start(session, ctx.settings.timezone):
         raise ctx.error(f"sessions.{i}.end: {quoted(item['end'])} is before the session's date "
                         f"{quoted(item['date'])}; swap them or fix the end", "sessions", i, "end")
     return session
+
+
+def ends_before_start(session: Session, zone: tzinfo) -> bool:
+    """A date-only end may be the start's day; a timed end must not come before the start."""
+    start = session.begins(zone)
+    if isinstance(session.end, datetime):
+        return session.end < start
+    return session.end is not None and session.end < start.astimezone(zone).date()
 
 
 def when(ctx: "FileContext", value: Any, i: int, key: str) -> date | datetime:
@@ -93,3 +100,4 @@ def warn_unknown_keys(ctx: "FileContext", item: dict, i: int) -> None:
 def text_or_none(value: Any) -> str | None:
     text = "" if value is None else str(value).strip()
     return text or None
+

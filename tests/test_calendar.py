@@ -49,7 +49,7 @@ sessions:
 SESSIONS = [
     ("Paris Tests", datetime(2027, 3, 14, 9, 30, tzinfo=PARIS), "Europe/Paris", None, "Paris", "Paris"),
     ("Summer Days", datetime(2027, 6, 10, 14, 0, tzinfo=PARIS), "Europe/Paris",
-     datetime(2027, 6, 10, 15, 30, tzinfo=PARIS), "Lyon / Online", "Lyon / En ligne"),
+     datetime(2027, 6, 10, 15, 30, tzinfo=PARIS), "Lyon and online", "Lyon et en ligne"),
     ("DevDays", date(2027, 5, 20), None, date(2027, 5, 21), "Bordeaux", "Bordeaux"),
     ("Two Days", date(2027, 9, 1), None, date(2027, 9, 3), "Nantes", "Nantes"),
     ("Online Days", datetime(2027, 3, 25, 9, 30, tzinfo=UTC), None, None, "Online", "En ligne"),
