@@ -9,6 +9,7 @@ site's time zone Europe/Paris.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -88,7 +89,9 @@ def page(out: Path, url: str):
 
 
 def text_of(element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    """Its text, less a session's "add to calendar" link (tests/test_calendar.py covers that)."""
+    text = " ".join("".join(element.itertext()).split())
+    return re.sub(r" · (Add to calendar|Ajouter à l’agenda)( \([^)]*\))?", "", text)
 
 
 def sections(root) -> dict[str, list]:
