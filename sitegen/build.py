@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 import filelock
 import jinja2
 
-from . import __version__, cachefile, feeds, presence, seo, uptodate
+from . import __version__, cachefile, calendars, feeds, presence, seo, uptodate
 from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
@@ -383,7 +383,7 @@ def lastmod(site: Site, spec: PageSpec, newest: dict[str, datetime | None]) -> d
 
 
 def extra_outputs(site: Site, specs: list[PageSpec]) -> list[tuple[str, str, object, list[Post] | None]]:
-    """Feeds, sitemap, robots.txt and alias redirects: (file, source, bytes or
+    """Feeds, calendars, sitemap, robots.txt and alias redirects: (file, source, bytes or
     a function making them, and for feeds the posts they list)."""
     urls, settings = site.urls, site.settings
     items = settings.feed.items
@@ -413,6 +413,9 @@ def extra_outputs(site: Site, specs: list[PageSpec]) -> list[tuple[str, str, obj
     outputs += [(path, source, data, None) for path, source, data in hosting_files(site)]
     # /contact.vcf and the generated social images
     outputs += [(path, source, data, None) for path, source, data in presence.outputs(site)]
+    # /events.ics, /fr/events.ics and each upcoming session's own file: remade on
+    # every build (they change with the clock), rewritten only when their bytes differ.
+    outputs += [(path, source, data, None) for path, source, data in calendars.outputs(site, strings)]
     return outputs
 
 

@@ -17,11 +17,11 @@ from typing import Any, Iterable
 
 import jinja2
 
-from .models import Post
+from .models import Post, Service
 from .render import SERVICE_KINDS, PageSpec, blog_page_count
 from .sitemodel import Site
 from .uptodate import digest, file_hash
-from .views import related_posts
+from .views import is_upcoming, related_posts
 
 
 class TemplateGraph:
@@ -135,7 +135,8 @@ def page_dependencies(site: Site, spec: PageSpec, inputs: Inputs) -> list[str]:
     if kind == "archive":
         return inputs.listed(listing)
     if kind == "home":
-        return [*inputs.listed(listing[:5]), *inputs.whole(site.services)]
+        # The upcoming block moves with the clock as sessions pass.
+        return [*inputs.listed(listing[:5]), *inputs.whole(site.services), *session_states(site, site.services)]
     if kind == "tags":
         return [f"{entry.slug}:{entry.name}:{len(entry.posts)}" for entry in site.tags[lang].values()]
     if kind == "tag":
@@ -151,10 +152,16 @@ def page_dependencies(site: Site, spec: PageSpec, inputs: Inputs) -> list[str]:
         # Service pages show the expertise they name and the posts sharing
         # their tags; expertise pages the services naming them. Sessions move
         # from upcoming to past with the clock.
-        now = site.settings.now
-        sessions = [f"{s.date.isoformat()}:{s.date > now}" for s in getattr(item, "sessions", ())]
-        return [*inputs.whole(site.services), *inputs.listed(related_posts(item, listing)), *sessions]
+        return [*inputs.whole(site.services), *inputs.listed(related_posts(item, listing)),
+                *session_states(site, [item])]
     return []
+
+
+def session_states(site: Site, services: Iterable[Service]) -> list[str]:
+    """Each session and whether it is still upcoming: the clock moves it to the past."""
+    settings = site.settings
+    return [f"{s.start.isoformat()}:{is_upcoming(s, settings.now, settings.timezone)}"
+            for service in services for s in service.sessions]
 
 
 def site_digest(site: Site, inputs: dict[str, str]) -> str:

@@ -9,7 +9,7 @@ record as read-only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -119,15 +119,49 @@ class Page:
 class Session:
     """A time a talk or workshop was, or will be, given."""
 
-    date: datetime
+    start: date | datetime
+    """A timezone-aware datetime (a time written without an offset is in
+    site.yml's `timezone`), or a plain date for a date-only session: no
+    invented midnight."""
+    end: date | datetime | None
+    """From `end:`, same rules; None when not given."""
     event: str
     city: str | None
+    """None for an online-only session (`city: online` reads as that)."""
     online: bool
+    """True for online and hybrid sessions."""
     url: str | None
+    slides: str | None = None
+    """URL (or site path) of the slides."""
+    video: str | None = None
+    """URL of the recording."""
 
     @property
     def has_time(self) -> bool:
-        return bool(self.date.hour or self.date.minute)
+        return isinstance(self.start, datetime)
+
+    @property
+    def attendance(self) -> str:
+        """`online`, `offline` or `mixed` (schema.org's attendance modes)."""
+        if not self.online:
+            return "offline"
+        return "mixed" if self.city else "online"
+
+    def begins(self, zone: tzinfo) -> datetime:
+        """The moment it starts; a date-only session at the start of its day in `zone`."""
+        return _moment(self.start, zone, day_end=False)
+
+    def over_at(self, zone: tzinfo) -> datetime:
+        """The moment it is past: its end, else its start for a timed session;
+        a date-only day is over when that day ends in `zone`."""
+        return _moment(self.end or self.start, zone, day_end=True)
+
+
+def _moment(value: date | datetime, zone: tzinfo, *, day_end: bool) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    day = value + timedelta(days=1) if day_end else value
+    return datetime.combine(day, time(), tzinfo=zone)
 
 
 @dataclass(eq=False)

@@ -22,10 +22,11 @@ from .config import Settings
 from .errors import ContentError, SitegenError
 from .i18n import is_localized, localize
 from .markdown import count_words, first_paragraph, render_markdown
-from .models import Notice, Page, Post, Profile, Service, Session, Sources, StaticFile
+from .models import Notice, Page, Post, Profile, Service, Sources, StaticFile
 from .parallel import ordered_map
 from .safety import (LinkOutside, alias_problem, allowed_folders, check_path, is_inside, link_problem,
                      slug_problem, walk_files)
+from .sessions import read_sessions
 from .uptodate import RACY_SECONDS, file_hash
 from .yamlio import normalize_newlines, parse_yaml, path_line, quoted, read_text
 
@@ -422,23 +423,6 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
     for i, code in enumerate(languages):
         if code not in settings.codes and not LANG_SUFFIX.match(code):
             raise ctx.error(f"languages: {quoted(code)} is not a language code such as en or fr", "languages", i)
-    sessions = []
-    raw_sessions = raw.get("sessions") or []
-    if not isinstance(raw_sessions, list):
-        raise ctx.error("sessions must be a list of {date, event, city or online, url}", "sessions")
-    for i, item in enumerate(raw_sessions):
-        if not isinstance(item, dict) or "date" not in item:
-            raise ctx.error("each session needs at least a date and an event, e.g. "
-                            "{date: 2026-05-14, event: DevConf, city: Lyon}", "sessions", i)
-        when = ctx.date(item["date"], ("sessions", i, "date"))
-        for key in ("url", "slides", "video"):
-            if item.get(key) is not None:
-                check_link(ctx, item[key], "sessions", i, key)
-        online = item.get("online", False)
-        if not isinstance(online, bool):
-            raise ctx.error("online must be true or false", "sessions", i, "online")
-        sessions.append(Session(when, str(item.get("event") or ""), str(item["city"]) if item.get("city") else None,
-                                online, str(item["url"]) if item.get("url") else None))
     outcomes_raw = raw.get("outcomes")
     outcomes: dict[str, list[str]] = {}
     if outcomes_raw is not None:
@@ -457,7 +441,7 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
         duration=ctx.localized(raw, "duration"), audience=ctx.localized(raw, "audience"),
         formats=formats, languages=languages, outcomes=outcomes, pricing=ctx.localized(raw, "pricing"),
         expertise_names=string_list(ctx, raw, "expertise"),
-        sessions=tuple(sorted(sessions, key=lambda s: s.date)), aliases=alias_list(ctx, raw),
+        sessions=read_sessions(ctx, raw.get("sessions"), check_link), aliases=alias_list(ctx, raw),
         updated=updated,
         meta={k: v for k, v in raw.items() if k not in SERVICE_KEYS},
     )

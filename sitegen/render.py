@@ -25,9 +25,9 @@ from . import presence, seo
 from .errors import TemplateError
 from .i18n import Strings, load_strings
 from .safetext import output_bytes
-from .models import Page, Post
+from .models import Page, Post, Session
 from .sitemodel import Site
-from .views import ServiceView, SiteView
+from .views import ServiceView, SiteView, When, session_when, upcoming_sessions
 
 SERVICE_KINDS = ("talk", "workshop", "expertise")
 
@@ -119,6 +119,7 @@ def make_environment(site: Site) -> jinja2.Environment:
     )
     env.filters["isodate"] = isodate
     env.filters["date"] = localized_date
+    env.filters["session_when"] = session_when_filter
     env.globals["theme_url"] = site.urls.theme_static
     return env
 
@@ -141,7 +142,7 @@ class Renderer:
         urls = site.urls
         # Section addresses per language, so themes never rebuild the URL layout.
         self.links = {lang: {"home": urls.home(lang), "blog": urls.blog(lang), "archive": urls.archive(lang),
-                             "tags": urls.tags(lang), "feed": urls.feed(lang),
+                             "tags": urls.tags(lang), "feed": urls.feed(lang), "calendar": urls.events(lang),
                              "card": presence.card_url(site, lang), "vcard": presence.VCARD_URL,
                              **{urls_kind: urls.services(kind, lang) for kind, urls_kind in
                                 (("talk", "talks"), ("workshop", "workshops"), ("expertise", "expertise"))}}
@@ -187,7 +188,9 @@ class Renderer:
             services = {k: [ServiceView(s, lang, site) for s in site.services_of(k)] for k in SERVICE_KINDS}
             context = dict(profile=profile, expertise=services["expertise"], talks=services["talk"],
                            workshops=services["workshop"], latest_posts=site.listing[lang][:5],
-                           notices=profile.availability)
+                           notices=profile.availability,
+                           upcoming=upcoming_sessions(services["talk"] + services["workshop"], site.settings.now,
+                                                      site.settings.timezone))
             return context, name, profile.headline or profile.job_title, None, "profile"
         if kind == "blog":
             per_page = site.settings.posts_per_page
@@ -277,6 +280,12 @@ def page_window(number: int, total: int, around: int = 2) -> list[int | None]:
 @jinja2.pass_context
 def localized_date(context: jinja2.runtime.Context, value: date | datetime, pattern: str = "long") -> str:
     return format_date(value, context["locale"], pattern)
+
+
+@jinja2.pass_context
+def session_when_filter(context: jinja2.runtime.Context, session: Session) -> tuple[When, ...]:
+    """`{% for when in session|session_when %}`: its start and end as shown."""
+    return session_when(session, context["site"].timezone, context["locale"])
 
 
 def format_date(value: date | datetime, locale: str, pattern: str = "long") -> str:

@@ -5,7 +5,7 @@ sitemap and robots.txt."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
@@ -41,6 +41,8 @@ class Head:
     feeds: list[dict[str, str]]
     robots: str | None
     image: str | None
+    calendars: list[dict[str, str]] = field(default_factory=list)
+    """iCalendar feeds of upcoming sessions, on the pages that show sessions."""
 
 
 def shorten(text: str, limit: int) -> str:
@@ -119,9 +121,13 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
     if spec.kind == "tag":
         feeds.append({"title": t("tag_feed_title", site=settings.title[lang], tag=spec.item.name),
                       "url": urls.tag_feed(spec.item.slug, lang)})
+    calendars = []
+    if spec.kind in ("home", "talk", "workshop") or (spec.kind == "services" and spec.item != "expertise"):
+        calendars.append({"title": t("calendar_name", name=site.profile.name), "url": urls.events(lang)})
     graph = jsonld_graph(site, spec, t, heading, description, canonical, social_image)
     return Head(spec.kind, title, heading, description, spec.url, canonical, alternate_links, x_default, switcher,
-                og, twitter, to_json_script(graph), feeds, "noindex" if spec.kind == "404" else None, social_image)
+                og, twitter, to_json_script(graph), feeds, "noindex" if spec.kind == "404" else None, social_image,
+                calendars)
 
 
 def to_json_script(graph: list[dict[str, Any]]) -> str:
@@ -167,16 +173,59 @@ def person_node(site: "Site", lang: str) -> dict[str, Any]:
 def session_start(session: Any) -> str:
     """ISO 8601 with its offset when the session has a time; a plain date for
     a whole-day session (midnight would be a made-up time)."""
-    return session.date.isoformat() if session.has_time else session.date.date().isoformat()
+    return session.start.isoformat()
 
 
-def session_location(session: Any, page_url: str = "") -> dict[str, Any]:
-    if session.online:
-        return {"@type": "VirtualLocation", "url": session.url or page_url}
+ATTENDANCE_MODES = {"online": "OnlineEventAttendanceMode", "offline": "OfflineEventAttendanceMode",
+                    "mixed": "MixedEventAttendanceMode"}
+COURSE_MODES = {"online": "online", "offline": "onsite", "mixed": "blended"}
+
+
+def session_location(session: Any, page_url: str = "") -> dict[str, Any] | list[dict[str, Any]]:
+    """A Place, a VirtualLocation (never a Place called "online"), or both for a hybrid session."""
+    virtual = {"@type": "VirtualLocation", "url": session.url or page_url}
+    if session.attendance == "online":
+        return virtual
     place: dict[str, Any] = {"@type": "Place", "name": session.event or session.city or ""}
     if session.city:
         place["address"] = {"@type": "PostalAddress", "addressLocality": session.city}
-    return place
+    return [place, virtual] if session.attendance == "mixed" else place
+
+
+def session_when(session: Any) -> dict[str, str]:
+    when = {"startDate": session_start(session)}
+    if session.end is not None:
+        when["endDate"] = session.end.isoformat()
+    return when
+
+
+def session_materials(site: "Site", session: Any, name: str) -> dict[str, Any]:
+    """The slides and the recording of one session. A recording is a plain
+    CreativeWork with its address, not a VideoObject: Google requires a
+    VideoObject's thumbnailUrl and uploadDate, which sitegen does not know,
+    and a VideoObject without them is invalid structured data."""
+    found: dict[str, Any] = {}
+    if session.video:
+        found["recordedIn"] = {"@type": "CreativeWork", "name": name, "url": material_url(site, session.video)}
+    if session.slides:
+        found["workFeatured"] = {"@type": "PresentationDigitalDocument", "name": name,
+                                 "url": material_url(site, session.slides)}
+    return found
+
+
+def material_url(site: "Site", value: str) -> str:
+    return site.urls.absolute(value) if value.startswith("/") else value
+
+
+def past_materials(site: "Site", view: ServiceView) -> list[dict[str, Any]]:
+    """What remains of past sessions (their recordings and slides), for the
+    service's `subjectOf`: past sessions are not Events (search engines
+    show only upcoming ones)."""
+    works = []
+    for session in view.past_sessions:
+        name = f"{view.title} ({session.event})" if session.event else view.title
+        works.extend(session_materials(site, session, name).values())
+    return works
 
 
 def jsonld_graph(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: str, canonical: str,
@@ -249,31 +298,34 @@ def service_nodes(site: "Site", view: ServiceView, canonical: str, image: str | 
             course["teaches"] = view.outcomes
         instances = []
         for session in view.upcoming_sessions:
-            instance = {"@type": "CourseInstance", "startDate": session_start(session),
-                        "courseMode": "online" if session.online else "onsite",
+            instance = {"@type": "CourseInstance", **session_when(session),
+                        "courseMode": COURSE_MODES[session.attendance],
                         "location": session_location(session, canonical), "instructor": provider}
             if session.event:
                 instance["name"] = session.event
             instances.append(instance)
         if instances:
             course["hasCourseInstance"] = instances
+        if past_materials(site, view):
+            course["subjectOf"] = past_materials(site, view)
         return [course]
     service = {"@type": "Service", "@id": canonical + "#service", **base, "provider": provider,
                "serviceType": view.title}
     service.pop("inLanguage")
+    if view.kind == "talk" and past_materials(site, view):
+        service["subjectOf"] = past_materials(site, view)
     nodes = [service]
     if view.kind == "talk":
         for i, session in enumerate(view.upcoming_sessions):
+            name = f"{view.title} ({session.event})" if session.event else view.title
             nodes.append({
-                "@type": "Event", "@id": f"{canonical}#event-{i + 1}",
-                "name": f"{view.title} ({session.event})" if session.event else view.title,
-                "description": view.summary, "startDate": session_start(session),
+                "@type": "Event", "@id": f"{canonical}#event-{i + 1}", "name": name,
+                "description": view.summary, **session_when(session),
                 "eventStatus": "https://schema.org/EventScheduled",
-                "eventAttendanceMode": "https://schema.org/" + (
-                    "OnlineEventAttendanceMode" if session.online else "OfflineEventAttendanceMode"),
+                "eventAttendanceMode": "https://schema.org/" + ATTENDANCE_MODES[session.attendance],
                 "location": session_location(session, canonical), "performer": provider, "organizer": provider,
                 "url": session.url or canonical, "inLanguage": view.lang,
-                **({"image": image} if image else {}),
+                **({"image": image} if image else {}), **session_materials(site, session, name),
             })
     return nodes
 

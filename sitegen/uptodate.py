@@ -134,7 +134,8 @@ def next_clock_change(settings: Settings, sources: Sources) -> float | None:
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return None
     now = settings.now
-    moments = [s.date for service in sources.services for s in service.sessions if s.date >= now]
+    ends = (s.over_at(settings.timezone) for service in sources.services for s in service.sessions)
+    moments = [moment for moment in ends if moment > now]
     if not settings.future:
         moments += [p.date for p in sources.posts if p.date > now]
     for notice in sources.profile.availability:

@@ -8,7 +8,10 @@ with an index.html) unless it names a file (`/feed.xml`).
 from __future__ import annotations
 
 import posixpath
+from datetime import date, datetime
 from urllib.parse import urljoin
+
+from slugify import slugify
 
 from .safety import normal_site_path
 
@@ -49,6 +52,18 @@ class Urls:
 
     def feed(self, lang: str) -> str:
         return f"{self.prefix(lang)}/feed.xml"
+
+    def events(self, lang: str) -> str:
+        """The language's iCalendar feed of upcoming sessions (`/events.ics`, `/fr/events.ics`)."""
+        return f"{self.prefix(lang)}/events.ics"
+
+    def session_calendar(self, kind: str, slug: str, start: date | datetime, event: str, lang: str) -> str:
+        """One session's own calendar file, beside its service page:
+        `/talks/<slug>/2027-03-14T0930-devdays.ics` (local time: readable, and
+        a rescheduled session gets a new file as it gets a new UID)."""
+        stamp = start.isoformat()[:16].replace(":", "")
+        name = slugify(event, max_length=40, word_boundary=True) or "session"
+        return f"{self.service(kind, slug, lang)}{stamp}-{name}.ics"
 
     def archive(self, lang: str) -> str:
         return f"{self.prefix(lang)}/archive/"

@@ -8,9 +8,11 @@ expertise can list its talks without building the whole graph up front.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
+from babel.dates import format_date, format_time
 from markupsafe import Markup
 
 from .i18n import language_name
@@ -49,6 +51,53 @@ def related_posts(service: Service, listing: list[Post]) -> list[Post]:
     wanted = set(service.tags)
     posts = [p for p in listing if wanted.intersection(p.tag_names)]
     return posts if service.kind == "expertise" else posts[:RELATED_POSTS]
+
+
+def is_upcoming(session: Session, now: datetime, zone: tzinfo) -> bool:
+    """Upcoming until it is over: a date-only session all through its day,
+    a session with an `end` until then."""
+    return session.over_at(zone) > now
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """One end of a session as a page shows it: `<time datetime="{iso}">{text}</time>`."""
+
+    iso: str
+    text: str
+
+
+def session_when(session: Session, zone: tzinfo, locale: str) -> tuple[When, ...]:
+    """The start, and the end when there is one, in the reader's locale; a
+    time carries its zone ("14:00 CET"), a date-only session no time at all.
+    An end on the start's day shows only its time."""
+    start = When(session.start.isoformat(), moment_text(session.start, zone, locale))
+    if session.end is None:
+        return (start,)
+    end = session.end
+    same_day = isinstance(end, datetime) and isinstance(session.start, datetime) \
+        and named(end, zone).date() == named(session.start, zone).date()
+    text = clock_text(end, zone, locale) if same_day else moment_text(end, zone, locale)
+    return start, When(end.isoformat(), text)
+
+
+def moment_text(value: date | datetime, zone: tzinfo, locale: str) -> str:
+    if not isinstance(value, datetime):
+        return format_date(value, "long", locale=locale)
+    return f"{format_date(named(value, zone).date(), 'long', locale=locale)}, {clock_text(value, zone, locale)}"
+
+
+def clock_text(value: datetime, zone: tzinfo, locale: str) -> str:
+    shown = named(value, zone)
+    return f"{format_time(shown, 'short', tzinfo=shown.tzinfo, locale=locale)} {shown.tzname()}"
+
+
+def named(value: datetime, zone: tzinfo) -> datetime:
+    """A time written with the offset the site's zone has at that moment is
+    shown in that zone, so it reads "CET" rather than "UTC+01:00"."""
+    if value.tzinfo is not zone and value.astimezone(zone).utcoffset() == value.utcoffset():
+        return value.astimezone(zone)
+    return value
 
 
 class ServiceView:
@@ -90,13 +139,19 @@ class ServiceView:
 
     @cached_property
     def past_sessions(self) -> list[Session]:
-        now = self._site.settings.now
-        return sorted((s for s in self.record.sessions if s.date < now), key=lambda s: s.date, reverse=True)
+        """Newest first."""
+        settings = self._site.settings
+        return [s for s in reversed(self.record.sessions) if not is_upcoming(s, settings.now, settings.timezone)]
 
     @cached_property
     def upcoming_sessions(self) -> list[Session]:
-        now = self._site.settings.now
-        return [s for s in self.record.sessions if s.date >= now]
+        """Soonest first."""
+        settings = self._site.settings
+        return [s for s in self.record.sessions if is_upcoming(s, settings.now, settings.timezone)]
+
+    def calendar_url(self, session: Session) -> str:
+        """The "add to calendar" file of one of its upcoming sessions."""
+        return self._site.urls.session_calendar(self.kind, self.record.slug, session.start, session.event, self.lang)
 
     @cached_property
     def expertise(self) -> list["ServiceView"]:
@@ -118,6 +173,21 @@ class ServiceView:
     @cached_property
     def workshops(self) -> list["ServiceView"]:
         return self._naming_me("workshop")
+
+
+@dataclass(frozen=True, slots=True)
+class UpcomingSession:
+    """A line of the home page's "Upcoming" block."""
+
+    service: ServiceView
+    session: Session
+
+
+def upcoming_sessions(services: Iterable[ServiceView], now: datetime, zone: tzinfo) -> list[UpcomingSession]:
+    """The next sessions of every talk and workshop given, soonest first."""
+    found = [UpcomingSession(view, session) for view in services if view.kind in ("talk", "workshop")
+             for session in view.record.sessions if is_upcoming(session, now, zone)]
+    return sorted(found, key=lambda u: (u.session.begins(zone), u.service.weight, u.service.title))
 
 
 class ProfileView:
@@ -150,6 +220,7 @@ class SiteView:
         self.languages = list(settings.languages)
         self.language_names = {language.code: language.name for language in settings.languages}
         self.default_lang = settings.default_lang
+        self.timezone = settings.timezone  # session times are shown in its names ("CET")
         self.profile = ProfileView(site, lang)
         self.notices = self.profile.availability
         self._home = site.urls.home(lang)
