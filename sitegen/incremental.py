@@ -147,13 +147,14 @@ def page_dependencies(site: Site, spec: PageSpec, inputs: Inputs) -> list[str]:
         return [item.name, *(f"{code}:{slug}" for code, slug in sorted(item.alternates.items())),
                 *inputs.listed(item.posts)]
     if kind == "services":
-        return inputs.whole(site.services_of(item))
+        # Their cards show each service's next session.
+        return [*inputs.whole(site.services_of(item)), *session_states(site, site.services_of(item))]
     if kind in SERVICE_KINDS:
         # Service pages show the expertise they name and the posts sharing
-        # their tags; expertise pages the services naming them. Sessions move
-        # from upcoming to past with the clock.
+        # their tags; expertise pages the services naming them, as cards with
+        # their next session. Sessions move from upcoming to past with the clock.
         return [*inputs.whole(site.services), *inputs.listed(related_posts(item, listing)),
-                *session_states(site, [item])]
+                *session_states(site, site.services)]
     return []
 
 
