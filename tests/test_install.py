@@ -125,8 +125,8 @@ def test_commands_refuse_names_that_would_write_elsewhere(tmp_path: Path, mini_s
 def test_new_keeps_a_title_with_separators_inside_content(mini_site: Path):
     result = run_sitegen("new", "post", "../../etc/evil", cwd=mini_site)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "wrote content/posts/etc-evil.md"
-    assert (mini_site / "content/posts/etc-evil.md").is_file()
+    assert result.stdout.strip() == "wrote content/posts/2026-11-18-etc-evil.md"
+    assert (mini_site / "content/posts/2026-11-18-etc-evil.md").is_file()
 
 
 def test_the_netlify_deploy_preview_builds_and_audits_for_its_own_address(tmp_path: Path):
