@@ -25,12 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print("\n".join(exc.report_lines()), file=sys.stderr)
         return 2
     except SitegenError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"error: {exc}", file=sys.stderr)
+        print("\n".join(exc.report_lines()), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

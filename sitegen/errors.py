@@ -29,6 +29,38 @@ class SitegenError(Exception):
             text += f"\n  hint: {self.hint}"
         return text
 
+    def report_lines(self) -> list[str]:
+        """The report, one prefixed line each (`error: file:line: …`, then
+        `hint: file:line: …`), so that grepping a CI log finds every one."""
+        where = self.location()
+        first, *rest = self.message.splitlines() or [""]
+        lines = [f"error: {where}: {first}" if where else f"error: {first}"]
+        lines += [f"error: {line.strip()}" for line in rest if line.strip()]
+        if self.hint:
+            lines.append(f"hint: {where}: {self.hint}" if where else f"hint: {self.hint}")
+        return lines
+
+
+class SitegenErrors(SitegenError):
+    """Several mistakes, each reported (the first MAX_REPORTED of them)."""
+
+    MAX_REPORTED = 20
+
+    def __init__(self, errors: list[SitegenError]):
+        self.errors = [e for error in errors for e in getattr(error, "errors", [error])]
+        first = self.errors[0]
+        super().__init__(first.message, first.path, first.line, first.hint)
+
+    def __str__(self) -> str:
+        return "\n".join(self.report_lines())
+
+    def report_lines(self) -> list[str]:
+        lines = [line for error in self.errors[:self.MAX_REPORTED] for line in error.report_lines()]
+        more = len(self.errors) - self.MAX_REPORTED
+        if more > 0:
+            lines.append(f"error: … and {more} more")
+        return lines
+
 
 class ConfigError(SitegenError):
     """site.yml or a command-line setting is wrong."""

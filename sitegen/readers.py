@@ -19,7 +19,7 @@ from typing import Any, Callable
 from slugify import slugify
 
 from .config import Settings
-from .errors import ContentError, SitegenError
+from .errors import ContentError, SitegenError, SitegenErrors
 from .i18n import is_localized, localize
 from .markdown import count_words, first_paragraph, render_markdown
 from .models import Notice, Page, Post, Profile, Service, Session, Sources, StaticFile
@@ -32,24 +32,11 @@ from .yamlio import normalize_newlines, parse_yaml, path_line, quoted, read_text
 SERVICE_KINDS = {"talks": "talk", "workshops": "workshop", "expertise": "expertise"}
 LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 LANG_SUFFIX = re.compile(r"^[a-z]{2,3}$")
-MAX_REPORTED = 20
 EMAIL = re.compile(r"[^@\s?#&/:<>\"']+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+")
 
 
-class ContentErrors(SitegenError):
-    """Several files are wrong; each error is reported."""
-
-    def __init__(self, errors: list[SitegenError]):
-        self.errors = errors
-        first = errors[0]
-        super().__init__(first.message, first.path, first.line, first.hint)
-
-    def __str__(self) -> str:
-        shown = [str(e) for e in self.errors[:MAX_REPORTED]]
-        more = len(self.errors) - len(shown)
-        if more > 0:
-            shown.append(f"… and {more} more")
-        return "\n".join(shown)
+class ContentErrors(SitegenErrors):
+    """Several files, or several places in one file, are wrong; each error is reported."""
 
 
 class FileContext:
