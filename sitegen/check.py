@@ -269,7 +269,8 @@ def check_hreflang(report: Report, base_url: str, pages: dict[str, PageFacts], r
             other = pages.get(href[len(base_url):]) if href.startswith(base_url + "/") else None
             if other is None:
                 report.add(ERROR, url, f"hreflang {lang} points to {href}, which is not a page of this site")
-            elif me not in other.alternates.values():
+            # x-default names the default-language page too, but it is no link back.
+            elif me not in (back for code, back in other.alternates.items() if code != "x-default"):
                 report.add(ERROR, url, f"hreflang {lang} → {href} is not reciprocal: that page does not "
                                        f"link back")
 
