@@ -78,6 +78,10 @@ def test_the_generated_workflow_installs_and_builds_in_a_fresh_venv(tmp_path: Pa
     home = (site / "public" / "index.html").read_text(encoding="utf-8")
     assert "Hélène Marchand" in home
     assert (site / "public" / "theme").is_dir()  # the default theme came inside the wheel
+    # Error hints send people to `sitegen docs templates`: the reference comes inside the wheel too.
+    docs = subprocess.run(["sitegen", "docs", "templates"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert docs.returncode == 0 and "post.html" in docs.stdout, docs.stderr
 
 
 def test_init_gives_an_ascii_address_and_french_elision_for_an_accented_name(tmp_path: Path):
