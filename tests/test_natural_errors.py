@@ -219,3 +219,12 @@ def test_check_sees_a_missing_hreflang_even_when_x_default_points_back(built_min
     checked = run_sitegen("check", cwd=built_mini.parent)
     assert checked.returncode == 1
     assert "hreflang fr → https://ada.example/fr/ is not reciprocal" in checked.stdout, checked.stdout
+
+
+def test_check_without_the_build_address_says_so_once(mini_site: Path):
+    assert run_sitegen("build", "--base-url", PREVIEW, cwd=mini_site).returncode == 0
+    checked = run_sitegen("check", cwd=mini_site)
+    assert checked.returncode == 1
+    assert f"the site was built for {PREVIEW}, not https://ada.example" in checked.stdout
+    assert f"--base-url {PREVIEW}" in checked.stdout
+    assert re.search(r"\b1 error\(s\)", checked.stdout), "one error that says why, not one per link"
