@@ -3,7 +3,10 @@ wrong and how to fix it. The CLI prints them without a traceback."""
 
 from __future__ import annotations
 
+import functools
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Any, Callable
 
 
 class SitegenError(Exception):
@@ -60,6 +63,42 @@ class SitegenErrors(SitegenError):
         if more > 0:
             lines.append(f"error: … and {more} more")
         return lines
+
+
+_PROBLEMS: ContextVar[list[SitegenError] | None] = ContextVar("problems", default=None)
+"""The mistakes found so far in the file being read (see `every_mistake`)."""
+
+
+def every_mistake(reader: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a reader so that every mistake in its file is reported in one run:
+    `FileContext.report` notes a problem and the reader goes on with a stand-in
+    value; a mistake it cannot read past is raised with those found before it."""
+    @functools.wraps(reader)
+    def read(*args: Any, **kwargs: Any) -> Any:
+        problems: list[SitegenError] = []
+        token = _PROBLEMS.set(problems)
+        try:
+            record = reader(*args, **kwargs)
+        except SitegenError as exc:
+            if not problems:
+                raise
+            problems.append(exc)
+        finally:
+            _PROBLEMS.reset(token)
+        if problems:
+            ordered = sorted(problems, key=lambda e: e.line or 0)
+            raise ordered[0] if len(ordered) == 1 else SitegenErrors(ordered) from None
+        return record
+    return read
+
+
+def note_problem(error: SitegenError) -> None:
+    """Note a mistake for the reader that collects them (`every_mistake`);
+    raise it when no reader does."""
+    problems = _PROBLEMS.get()
+    if problems is None:
+        raise error
+    problems.append(error)
 
 
 class ConfigError(SitegenError):

@@ -8,11 +8,9 @@ them all at once.
 from __future__ import annotations
 
 import copy
-import functools
 import os
 import re
 import time as clock
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any, Callable
 from slugify import slugify
 
 from .config import Settings
-from .errors import ContentError, SitegenError, SitegenErrors
+from .errors import ContentError, SitegenError, SitegenErrors, every_mistake, note_problem
 from .i18n import is_localized, localize
 from .markdown import count_words, first_paragraph, render_markdown
 from .models import Notice, Page, Post, Profile, Service, Session, Sources, StaticFile
@@ -39,33 +37,6 @@ EMAIL = re.compile(r"[^@\s?#&/:<>\"']+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+")
 
 class ContentErrors(SitegenErrors):
     """Several files, or several places in one file, are wrong; each error is reported."""
-
-
-_PROBLEMS: ContextVar[list[SitegenError] | None] = ContextVar("problems", default=None)
-"""The mistakes found so far in the file being read (see `every_mistake`)."""
-
-
-def every_mistake(reader: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a reader so that every mistake in its file is reported in one run:
-    `FileContext.report` notes a problem and the reader goes on with a stand-in
-    value; a mistake it cannot read past is raised with those found before it."""
-    @functools.wraps(reader)
-    def read(*args: Any, **kwargs: Any) -> Any:
-        problems: list[SitegenError] = []
-        token = _PROBLEMS.set(problems)
-        try:
-            record = reader(*args, **kwargs)
-        except SitegenError as exc:
-            if not problems:
-                raise
-            problems.append(exc)
-        finally:
-            _PROBLEMS.reset(token)
-        if problems:
-            ordered = sorted(problems, key=lambda e: e.line or 0)
-            raise ordered[0] if len(ordered) == 1 else ContentErrors(ordered) from None
-        return record
-    return read
 
 
 class FileContext:
@@ -87,10 +58,7 @@ class FileContext:
         self.note(self.error(message, *keys, hint=hint))
 
     def note(self, error: SitegenError) -> None:
-        problems = _PROBLEMS.get()
-        if problems is None:
-            raise error
-        problems.append(error)
+        note_problem(error)
 
     def warn(self, message: str, key: str | None = None) -> None:
         line = path_line(self.text, (key,), self.first_line) if key else None
