@@ -179,6 +179,13 @@ def audit(out: Path, base_url: str, languages: list[str]) -> Report:
     base_url = base_url.rstrip("/")
     pages = {url_of(out, p): page_facts(p) for p in sorted(out.rglob("*.html"))}
     report.pages = len(pages)
+    home = pages.get("/")
+    if home and home.canonical and not home.canonical.startswith(base_url + "/"):
+        # Every link would look broken: one error that says why beats a hundred.
+        built_for = "{0.scheme}://{0.netloc}".format(urlsplit(home.canonical))
+        report.add(ERROR, "/", f"the site was built for {built_for}, not {base_url}: audit it with "
+                               f"'sitegen check --base-url {built_for}' (or the same SITEGEN_BASE_URL as the build)")
+        return report
     redirects = {u for u, f in pages.items() if f.robots and "noindex" in f.robots}
     check_links(report, out, base_url, pages)
     check_heads(report, base_url, pages, redirects)
@@ -269,7 +276,8 @@ def check_hreflang(report: Report, base_url: str, pages: dict[str, PageFacts], r
             other = pages.get(href[len(base_url):]) if href.startswith(base_url + "/") else None
             if other is None:
                 report.add(ERROR, url, f"hreflang {lang} points to {href}, which is not a page of this site")
-            elif me not in other.alternates.values():
+            # x-default names the default-language page too, but it is no link back.
+            elif me not in (back for code, back in other.alternates.items() if code != "x-default"):
                 report.add(ERROR, url, f"hreflang {lang} → {href} is not reciprocal: that page does not "
                                        f"link back")
 

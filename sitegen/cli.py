@@ -1,4 +1,4 @@
-"""Command line: `sitegen build | serve | new | check | init | theme | import`.
+"""Command line: `sitegen build | serve | new | check | init | theme | import | docs`.
 
 Exit status: 0 success, 1 content/template/settings errors, 2 usage errors.
 """
@@ -25,12 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print("\n".join(exc.report_lines()), file=sys.stderr)
         return 2
     except SitegenError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"error: {exc}", file=sys.stderr)
+        print("\n".join(exc.report_lines()), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -108,7 +108,24 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--lang", help="language of a post (default: the site's first language)")
     new.set_defaults(run=run_new)
     add_import_command(commands)
+    docs = commands.add_parser("docs", help="print a reference shipped with sitegen: templates (the theme "
+                                            "contract) or import")
+    docs.add_argument("topic", choices=sorted(DOCS))
+    docs.set_defaults(run=run_docs)
     return parser
+
+
+DOCS = {"templates": "templates.md", "import": "import.md"}
+"""Topic → file, in the package's docs/ (a wheel) or the repository's (a checkout)."""
+
+
+def run_docs(args: argparse.Namespace) -> int:
+    package = Path(__file__).parent
+    for folder in (package / "docs", package.parent / "docs"):
+        if (folder / DOCS[args.topic]).is_file():
+            print((folder / DOCS[args.topic]).read_text(encoding="utf-8"), end="")
+            return 0
+    raise SitegenError(f"the {args.topic} reference is missing from this installation; reinstall sitegen")
 
 
 def add_import_command(commands: argparse._SubParsersAction) -> None:

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import ConfigError
+from .errors import ConfigError, SitegenErrors
 from .i18n import Language, localize, string_gaps
 from .safety import base_url_problem, hostname_problem, link_problem
 from .yamlio import key_line, parse_yaml, path_line, quoted, read_text
@@ -106,12 +106,6 @@ def find_theme(root: Path, name: str) -> tuple[Path, ...]:
     return tuple(chain)
 
 
-def _given_by(cli_value: str | None, flag: str) -> str:
-    if cli_value:
-        return f" (given by {flag})"
-    if os.environ.get("SITEGEN_BASE_URL"):
-        return " (given by SITEGEN_BASE_URL)"
-    return ""
 
 
 def _link_out_of_site(root: Path, folder: Path) -> str | None:
@@ -155,14 +149,22 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     if not isinstance(raw, dict):
         raise ConfigError("settings must be a mapping of key: value", SETTINGS_FILE, 1)
 
-    problems: list[tuple[int | None, str]] = []
+    problems: list[ConfigError] = []
     warnings: list[str] = []
+    # A value given on the command line or in the environment is blamed on
+    # where it came from: site.yml may not even have the key.
+    sources = {"base_url": "--base-url" if base_url else "SITEGEN_BASE_URL" if os.environ.get("SITEGEN_BASE_URL")
+               else None, "output": "--output" if output else None}
 
     def problem(key: str, message: str) -> None:
-        # `menu[2].url` → the line of that very value, else of its top key.
+        if sources.get(key):
+            problems.append(ConfigError(message, sources[key]))
+            return
+        # `menu[2].url` → the line of that very value, else of its top key;
+        # a key that is missing is reported at line 1.
         parts = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", key))
         line = (path_line(text, parts) if len(parts) > 1 else None) or key_line(text, str(parts[0]))
-        problems.append((line, f"{key}: {message}"))
+        problems.append(ConfigError(f"{key}: {message}", SETTINGS_FILE, line or 1))
 
     for key in raw:
         if key not in KNOWN_KEYS:
@@ -184,11 +186,10 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     if not base:
         problem("base_url", "missing; set the absolute address of the published site, e.g. https://jane.example")
     elif not isinstance(base, str) or urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc:
-        problem("base_url", f"must be an absolute URL such as https://jane.example, not {str(base)[:80]!r}"
-                            + _given_by(base_url, "--base-url"))
+        problem("base_url", f"must be an absolute URL such as https://jane.example, not {str(base)[:80]!r}")
     elif base_url_problem(base):
         # A line break here would write rules of its own into robots.txt and the pages.
-        problem("base_url", f"{base_url_problem(base)}{_given_by(base_url, '--base-url')}")
+        problem("base_url", base_url_problem(base))
     elif urlsplit(base).path.strip("/"):
         # Pages link to each other with root-relative URLs (/posts/…), so a
         # site under a sub-path would publish broken links.
@@ -241,12 +242,7 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
         tz = timezone.utc
 
     if problems:
-        first_line = problems[0][0]
-        lines = [f"{SETTINGS_FILE}:{line or 1}: {msg}" for line, msg in problems]
-        error = ConfigError(problems[0][1] if len(problems) == 1 else
-                            f"{len(problems)} problems in settings:\n  " + "\n  ".join(lines),
-                            SETTINGS_FILE, first_line)
-        raise error
+        raise problems[0] if len(problems) == 1 else SitegenErrors(problems)
 
     warnings.extend(_string_gap_warnings(theme, theme_dirs, codes, text))
     return Settings(

@@ -3,7 +3,10 @@ wrong and how to fix it. The CLI prints them without a traceback."""
 
 from __future__ import annotations
 
+import functools
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Any, Callable
 
 
 class SitegenError(Exception):
@@ -28,6 +31,74 @@ class SitegenError(Exception):
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
+
+    def report_lines(self) -> list[str]:
+        """The report, one prefixed line each (`error: file:line: …`, then
+        `hint: file:line: …`), so that grepping a CI log finds every one."""
+        where = self.location()
+        first, *rest = self.message.splitlines() or [""]
+        lines = [f"error: {where}: {first}" if where else f"error: {first}"]
+        lines += [f"error: {line.strip()}" for line in rest if line.strip()]
+        if self.hint:
+            lines.append(f"hint: {where}: {self.hint}" if where else f"hint: {self.hint}")
+        return lines
+
+
+class SitegenErrors(SitegenError):
+    """Several mistakes, each reported (the first MAX_REPORTED of them)."""
+
+    MAX_REPORTED = 20
+
+    def __init__(self, errors: list[SitegenError]):
+        self.errors = [e for error in errors for e in getattr(error, "errors", [error])]
+        first = self.errors[0]
+        super().__init__(first.message, first.path, first.line, first.hint)
+
+    def __str__(self) -> str:
+        return "\n".join(self.report_lines())
+
+    def report_lines(self) -> list[str]:
+        lines = [line for error in self.errors[:self.MAX_REPORTED] for line in error.report_lines()]
+        more = len(self.errors) - self.MAX_REPORTED
+        if more > 0:
+            lines.append(f"error: … and {more} more")
+        return lines
+
+
+_PROBLEMS: ContextVar[list[SitegenError] | None] = ContextVar("problems", default=None)
+"""The mistakes found so far in the file being read (see `every_mistake`)."""
+
+
+def every_mistake(reader: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a reader so that every mistake in its file is reported in one run:
+    `FileContext.report` notes a problem and the reader goes on with a stand-in
+    value; a mistake it cannot read past is raised with those found before it."""
+    @functools.wraps(reader)
+    def read(*args: Any, **kwargs: Any) -> Any:
+        problems: list[SitegenError] = []
+        token = _PROBLEMS.set(problems)
+        try:
+            record = reader(*args, **kwargs)
+        except SitegenError as exc:
+            if not problems:
+                raise
+            problems.append(exc)
+        finally:
+            _PROBLEMS.reset(token)
+        if problems:
+            ordered = sorted(problems, key=lambda e: e.line or 0)
+            raise ordered[0] if len(ordered) == 1 else SitegenErrors(ordered) from None
+        return record
+    return read
+
+
+def note_problem(error: SitegenError) -> None:
+    """Note a mistake for the reader that collects them (`every_mistake`);
+    raise it when no reader does."""
+    problems = _PROBLEMS.get()
+    if problems is None:
+        raise error
+    problems.append(error)
 
 
 class ConfigError(SitegenError):

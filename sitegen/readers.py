@@ -19,7 +19,7 @@ from typing import Any, Callable
 from slugify import slugify
 
 from .config import Settings
-from .errors import ContentError, SitegenError
+from .errors import ContentError, SitegenError, SitegenErrors, every_mistake, note_problem
 from .i18n import is_localized, localize
 from .markdown import count_words, first_paragraph, render_markdown
 from .models import Notice, Page, Post, Profile, Service, Sources, StaticFile
@@ -35,24 +35,11 @@ LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 LANG_SUFFIX = re.compile(r"^[a-z]{2,3}$")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 """What a Markdown post or page may end with (Jekyll and Hugo users write `.markdown`)."""
-MAX_REPORTED = 20
 EMAIL = re.compile(r"[^@\s?#&/:<>\"']+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+")
 
 
-class ContentErrors(SitegenError):
-    """Several files are wrong; each error is reported."""
-
-    def __init__(self, errors: list[SitegenError]):
-        self.errors = errors
-        first = errors[0]
-        super().__init__(first.message, first.path, first.line, first.hint)
-
-    def __str__(self) -> str:
-        shown = [str(e) for e in self.errors[:MAX_REPORTED]]
-        more = len(self.errors) - len(shown)
-        if more > 0:
-            shown.append(f"… and {more} more")
-        return "\n".join(shown)
+class ContentErrors(SitegenErrors):
+    """Several files, or several places in one file, are wrong; each error is reported."""
 
 
 class FileContext:
@@ -69,6 +56,13 @@ class FileContext:
         line = path_line(self.text, keys, self.first_line) if keys else None
         return ContentError(message, self.display, line or max(1, self.first_line - 1), hint)
 
+    def report(self, message: str, *keys: Any, hint: str | None = None) -> None:
+        """Note a mistake and let the reader go on (raised if no reader collects)."""
+        self.note(self.error(message, *keys, hint=hint))
+
+    def note(self, error: SitegenError) -> None:
+        note_problem(error)
+
     def warn(self, message: str, key: str | None = None) -> None:
         line = path_line(self.text, (key,), self.first_line) if key else None
         where = f"{self.display}:{line}" if line else self.display
@@ -83,21 +77,27 @@ class FileContext:
         codes = self.settings.codes
         if isinstance(value, dict) and not is_localized(value, set(codes)):
             unknown = [k for k in value if k not in codes]
-            raise self.error(f"{key}: {', '.join(map(quoted, unknown))} is not a language of this site "
-                             f"({', '.join(codes)})", key,
-                             hint=f"write {key}: {{{codes[0]}: ..., ...}} with the codes from site.yml")
+            self.report(f"{key}: {', '.join(map(quoted, unknown))} is not a language of this site "
+                        f"({', '.join(codes)})", key,
+                        hint=f"write {key}: {{{codes[0]}: ..., ...}} with the codes from site.yml")
+            return None
         result = localize(value, codes, lambda msg: self.warn(msg, key), key)
         for code, text in result.items():
             if kind is str and isinstance(text, (int, float)) and not isinstance(text, bool):
                 result[code] = str(text)
             elif not isinstance(text, kind):
                 expected = "text" if kind is str else "a list"
-                raise self.error(f"{key} must be {expected}", key)
+                self.report(f"{key} must be {expected}", key)
+                return None
         return result
 
     def date(self, value: Any, key_path: tuple[Any, ...]) -> datetime:
         label = ".".join(str(k) for k in key_path)
-        return parse_datetime(value, self.settings, lambda msg: self.error(f"{label}: {msg}", *key_path))
+        try:
+            return parse_datetime(value, self.settings, lambda msg: self.error(f"{label}: {msg}", *key_path))
+        except ContentError as exc:
+            self.note(exc)
+            return self.settings.now  # a stand-in: the file's record is thrown away
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -237,7 +237,8 @@ def string_list(ctx: FileContext, raw: dict, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        raise ctx.error(f"{key} must be a list of text, e.g. {key}: [one, two]", key)
+        ctx.report(f"{key} must be a list of text, e.g. {key}: [one, two]", key)
+        return ()
     return tuple(str(v) for v in value)
 
 
@@ -246,8 +247,8 @@ def tag_list(ctx: FileContext, raw: dict, key: str) -> tuple[str, ...]:
     names = string_list(ctx, raw, key)
     for i, name in enumerate(names):
         if not slugify(name):
-            raise ctx.error(f"{key}: {name[:80]!r} gives an empty URL (/tags/…/); use a tag with letters "
-                            f"or digits", key, i)
+            ctx.report(f"{key}: {name[:80]!r} gives an empty URL (/tags/…/); use a tag with letters "
+                       f"or digits", key, i)
     return names
 
 
@@ -257,7 +258,7 @@ def alias_list(ctx: FileContext, raw: dict) -> tuple[str, ...]:
     for i, alias in enumerate(aliases):
         problem = alias_problem(alias)
         if problem:
-            raise ctx.error(f"aliases: {problem}", "aliases", i)
+            ctx.report(f"aliases: {problem}", "aliases", i)
     return aliases
 
 
@@ -276,7 +277,8 @@ def checked_slug(ctx: FileContext, raw: dict, default: str, nested: bool = False
     segments = value.split("/") if nested and isinstance(value, str) and all(value.split("/")) else [value]
     problem = next(filter(None, map(slug_problem, segments)), None)
     if problem:
-        raise ctx.error(f"slug: {problem}", "slug")
+        ctx.report(f"slug: {problem}", "slug")
+        return default or "slug"
     return value
 
 
@@ -285,13 +287,14 @@ def check_link(ctx: FileContext, value: Any, *keys: Any) -> None:
     problem = link_problem(value)
     if problem:
         label = ".".join(str(k) for k in keys)
-        raise ctx.error(f"{label}: {problem}", *keys)
+        ctx.report(f"{label}: {problem}", *keys)
 
 
 def boolean(ctx: FileContext, raw: dict, key: str) -> bool:
     value = raw.get(key, False)
     if not isinstance(value, bool):
-        raise ctx.error(f"{key} must be true or false, not {quoted(value)}", key)
+        ctx.report(f"{key} must be true or false, not {quoted(value)}", key)
+        return False
     return value
 
 
@@ -299,6 +302,7 @@ KNOWN_POST_KEYS = {"title", "date", "updated", "tags", "summary", "abstract", "s
                    "draft", "original", "image", "aliases", "lang", "translation_key"}
 
 
+@every_mistake
 def read_post(settings: Settings, path: Path) -> Post:
     folder_post = path.name.startswith("index.") and path.parent != settings.content_dir / "posts"
     display = display_path(path, settings.root)
@@ -308,27 +312,31 @@ def read_post(settings: Settings, path: Path) -> Post:
     ctx, raw, body_md, lang = read_markdown_file(settings, path, name, lang)
 
     if "date" not in raw or raw["date"] in (None, ""):
-        raise ctx.error("front matter: 'date' is required", hint="add a line 'date: 2026-11-22'")
-    published = ctx.date(raw["date"], ("date",))
+        ctx.report("front matter: 'date' is required", hint="add a line 'date: 2026-11-22'")
+    published = ctx.date(raw["date"], ("date",)) if raw.get("date") else settings.now
     updated = ctx.date(raw["updated"], ("updated",)) if raw.get("updated") else None
 
     abstract = raw.get("abstract") or {}
     if not isinstance(abstract, dict) or not all(k in settings.codes and isinstance(v, str) for k, v in abstract.items()):
-        raise ctx.error(f"abstract must map a language code ({', '.join(settings.codes)}) to a short summary", "abstract",
-                        hint="write e.g. abstract: {fr: Deux phrases en français.}")
+        ctx.report(f"abstract must map a language code ({', '.join(settings.codes)}) to a short summary", "abstract",
+                   hint="write e.g. abstract: {fr: Deux phrases en français.}")
+        abstract = {}
     original = raw.get("original")
     if original is not None and (not isinstance(original, dict) or not isinstance(original.get("url"), str)):
-        raise ctx.error("original must be {url: https://..., title: ...}", "original")
+        ctx.report("original must be {url: https://..., title: ...}", "original")
+        original = None
     if original is not None:
         check_link(ctx, original["url"], "original", "url")
     slug = checked_slug(ctx, raw, slugify(LEADING_DATE.sub("", name)))
     series_names = series_of(ctx, raw)
     summary = raw.get("summary")
     if summary is not None and not isinstance(summary, str):
-        raise ctx.error("summary must be text", "summary")
+        ctx.report("summary must be text", "summary")
+        summary = None
     image = raw.get("image")
     if image is not None and not isinstance(image, str):
-        raise ctx.error("image must be a file path or URL", "image")
+        ctx.report("image must be a file path or URL", "image")
+        image = None
     if image is not None:
         check_link(ctx, image, "image")
 
@@ -354,16 +362,19 @@ def series_of(ctx: FileContext, raw: dict) -> dict[str, str] | None:
     if raw.get("series") is None:
         return None
     if isinstance(raw["series"], bool) or not isinstance(raw["series"], (str, int, float, dict)):
-        raise ctx.error("series must be the series name, as text or by language ({en: …, fr: …})", "series")
+        ctx.report("series must be the series name, as text or by language ({en: …, fr: …})", "series")
+        return None
     names = ctx.localized(raw, "series")
     for code, name in names.items():
         if not slugify(name):
             where = ("series", code) if isinstance(raw["series"], dict) and code in raw["series"] else ("series",)
-            raise ctx.error(f"series: {name[:80]!r} gives an empty URL (/series/…/); use a name with letters "
-                            f"or digits", *where)
+            ctx.report(f"series: {name[:80]!r} gives an empty URL (/series/…/); use a name with letters "
+                       f"or digits", *where)
+            return None
     return {code: name.strip() for code, name in names.items()}
 
 
+@every_mistake
 def read_page(settings: Settings, path: Path) -> Page:
     display = display_path(path, settings.root)
     name, lang = split_name(path, settings, display)
@@ -404,6 +415,7 @@ def format_code(written: str) -> str | None:
     return FORMATS.get(" ".join(re.split(r"[\s_-]+", written.strip().lower())))
 
 
+@every_mistake
 def read_service(settings: Settings, path: Path, kind: str) -> Service:
     ctx, raw = read_yaml_file(settings, path)
     title = ctx.localized(raw, "title", required=True)
@@ -412,17 +424,18 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
     summary = ctx.localized(raw, "summary") or {c: first_paragraph(body[c]) for c in settings.codes}
     weight = raw.get("weight", 0)
     if not isinstance(weight, int) or isinstance(weight, bool):
-        raise ctx.error(f"weight must be a whole number (lower comes first), not {quoted(weight)}", "weight")
+        ctx.report(f"weight must be a whole number (lower comes first), not {quoted(weight)}", "weight")
+        weight = 0
     formats = string_list(ctx, raw, "formats")
     for i, fmt in enumerate(formats):
         if format_code(fmt) is None:
-            raise ctx.error(f"formats: {quoted(fmt)} is not a format; write in person (or on site) or online",
-                            "formats", i)
-    formats = tuple(dict.fromkeys(format_code(fmt) for fmt in formats))
+            ctx.report(f"formats: {quoted(fmt)} is not a format; write in person (or on site) or online",
+                       "formats", i)
+    formats = tuple(dict.fromkeys(filter(None, map(format_code, formats))))
     languages = string_list(ctx, raw, "languages")
     for i, code in enumerate(languages):
         if code not in settings.codes and not LANG_SUFFIX.match(code):
-            raise ctx.error(f"languages: {quoted(code)} is not a language code such as en or fr", "languages", i)
+            ctx.report(f"languages: {quoted(code)} is not a language code such as en or fr", "languages", i)
     outcomes_raw = raw.get("outcomes")
     outcomes: dict[str, list[str]] = {}
     if outcomes_raw is not None:
@@ -451,6 +464,7 @@ SERVICE_KEYS = {"title", "summary", "body", "tags", "image", "weight", "draft", 
                 "languages", "outcomes", "pricing", "expertise", "sessions", "slug", "aliases", "updated"}
 
 
+@every_mistake
 def read_profile(settings: Settings, path: Path) -> Profile:
     if os.path.lexists(path):
         check_path(path, settings.root)
@@ -470,11 +484,12 @@ def read_profile(settings: Settings, path: Path) -> Profile:
     email = raw.get("email")
     if email and not EMAIL.fullmatch(str(email)):
         # It is written after mailto: in links, so '?' or '&' would add headers.
-        raise ctx.error(f"email: {str(email)[:80]!r} is not an e-mail address such as jane@jane.example", "email")
+        ctx.report(f"email: {str(email)[:80]!r} is not an e-mail address such as jane@jane.example", "email")
     notices = []
     for i, item in enumerate(raw.get("availability") or []):
         if not isinstance(item, dict) or "until" not in item or "note" not in item:
-            raise ctx.error("each availability notice needs a note and an until date", "availability", i)
+            ctx.report("each availability notice needs a note and an until date", "availability", i)
+            continue
         start = ctx.date(item["from"], ("availability", i, "from")).date() if item.get("from") else None
         until = ctx.date(item["until"], ("availability", i, "until")).date()
         note = ctx.localized({"note": item["note"]}, "note", required=True)

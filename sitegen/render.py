@@ -332,6 +332,6 @@ def template_error(exc: jinja2.TemplateError, site: Site) -> TemplateError:
     message = exc.message if hasattr(exc, "message") and exc.message else str(exc)
     hint = None
     if isinstance(exc, jinja2.UndefinedError):
-        hint = "check the variable's spelling; docs/templates.md lists what each template gets"
+        hint = "check the variable's spelling; 'sitegen docs templates' lists what each template gets"
     return TemplateError(f"template error: {message}", display(Path(filename), root) if filename else None,
                          lineno, hint)

@@ -30,16 +30,19 @@ def read_sessions(ctx: "FileContext", raw: Any, check_link: Callable[..., None])
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise ctx.error("sessions must be a list of {date, event, city or online, url}", "sessions")
-    sessions = [read_session(ctx, item, i, check_link) for i, item in enumerate(raw)]
+        ctx.report("sessions must be a list of {date, event, city or online, url}", "sessions")
+        return ()
+    # Each mistake is noted and the reader goes on, so one run reports them all.
+    sessions = [session for i, item in enumerate(raw) if (session := read_session(ctx, item, i, check_link))]
     zone = ctx.settings.timezone
     return tuple(sorted(sessions, key=lambda s: s.begins(zone)))
 
 
-def read_session(ctx: "FileContext", item: Any, i: int, check_link: Callable[..., None]) -> Session:
+def read_session(ctx: "FileContext", item: Any, i: int, check_link: Callable[..., None]) -> Session | None:
     if not isinstance(item, dict) or "date" not in item:
-        raise ctx.error("each session needs at least a date and an event, e.g. "
-                        "{date: 2026-05-14, event: DevConf, city: Lyon}", "sessions", i)
+        ctx.report("each session needs at least a date and an event, e.g. "
+                   "{date: 2026-05-14, event: DevConf, city: Lyon}", "sessions", i)
+        return None
     warn_unknown_keys(ctx, item, i)
     start = when(ctx, item["date"], i, "date")
     end = when(ctx, item["end"], i, "end") if item.get("end") is not None else None
@@ -51,8 +54,8 @@ def read_session(ctx: "FileContext", item: Any, i: int, check_link: Callable[...
                       url=text_or_none(item.get("url")), slides=text_or_none(item.get("slides")),
                       video=text_or_none(item.get("video")))
     if end is not None and ends_before_start(session, ctx.settings.timezone):
-        raise ctx.error(f"sessions.{i}.end: {quoted(item['end'])} is before the session's date "
-                        f"{quoted(item['date'])}; swap them or fix the end", "sessions", i, "end")
+        ctx.report(f"sessions.{i}.end: {quoted(item['end'])} is before the session's date "
+                   f"{quoted(item['date'])}; swap them or fix the end", "sessions", i, "end")
     return session
 
 
@@ -76,12 +79,13 @@ def place(ctx: "FileContext", item: dict, i: int) -> tuple[str | None, bool]:
     """(city, online): `city: online` is online-only; a city with `online: true` is hybrid."""
     online = item.get("online", False)
     if not isinstance(online, bool):
-        raise ctx.error(f"sessions.{i}.online must be true or false, not {quoted(online)}", "sessions", i, "online")
+        ctx.report(f"sessions.{i}.online must be true or false, not {quoted(online)}", "sessions", i, "online")
+        online = False
     city = text_or_none(item.get("city"))
     if city is not None and " ".join(city.split()).casefold() in ONLINE_CITIES:
         if "online" in item and not online:
-            raise ctx.error(f"sessions.{i}: city {quoted(city)} says online but online is false; "
-                            "remove one of them", "sessions", i, "online")
+            ctx.report(f"sessions.{i}: city {quoted(city)} says online but online is false; "
+                       "remove one of them", "sessions", i, "online")
         return None, True
     return city, online
 

@@ -52,6 +52,12 @@ MERGE_TAG = "tag:yaml.org,2002:merge"
 YAML_HINT = ("check the indentation and quote values containing ': ' or starting with "
              "'[', '{', '*', '&', '!', '%' or '@'")
 
+# What PyYAML says it was reading when the text ended → what a person opened.
+UNCLOSED = {"while scanning a quoted scalar": "a quote opened on this line is never closed",
+            "while parsing a flow sequence": "a '[' opened on this line is never closed",
+            "while parsing a flow mapping": "a '{' opened on this line is never closed",
+            "while scanning a simple key": "this line has no ':' after its key"}
+
 
 class _Problem(Exception):
     """A YAML document that parses but is refused; `line` is 0-based in the text."""
@@ -165,9 +171,15 @@ def parse_yaml(text: str, path: Path | str, first_line: int = 1,
         raise error_class(message, path, first_line + exc.line, hint=exc.hint) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark else first_line
         problem = exc.problem or exc.context or "invalid YAML"
-        raise error_class(f"invalid YAML: {problem}", path, line, hint=YAML_HINT) from None
+        line = mark.line if mark else 0
+        if mark is not None and mark.index >= len(text.rstrip()):
+            # The text ended before a quote, bracket or key was closed: the
+            # end is past the last line, so name the line where it opened.
+            start = exc.context_mark if exc.context_mark is not mark else None
+            line = start.line if start else text.rstrip().count("\n")
+            problem = UNCLOSED.get(exc.context or "", problem)
+        raise error_class(f"invalid YAML: {problem}", path, first_line + line, hint=YAML_HINT) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line = first_line + text.count("\n", 0, exc.position)
         raise error_class(f"invalid YAML: character U+{exc.character:04X} is not allowed in YAML",

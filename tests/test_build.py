@@ -272,7 +272,7 @@ def test_strict_fails_on_warnings(mini_site: Path):
 def test_new_writes_skeletons_that_build(mini_site: Path):
     result = run_sitegen("new", "post", "Mon premier billet", "--lang", "fr", cwd=mini_site)
     assert result.returncode == 0, result.stderr
-    post = mini_site / "content/posts/mon-premier-billet.fr.md"
+    post = mini_site / "content/posts/2026-11-18-mon-premier-billet.fr.md"
     assert "title: \"Mon premier billet\"" in post.read_text()
     for kind in ("talk", "workshop", "expertise"):
         assert run_sitegen("new", kind, f"New {kind}", cwd=mini_site).returncode == 0

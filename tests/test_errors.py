@@ -36,7 +36,7 @@ POST = "content/posts/bad.md"
 TALK = "content/talks/test-talk.yml"
 CASES = [
     ("front matter YAML", write(POST, "---\ntitle: Bad\ndate: 2026-01-01\ntags: [a, b\n---\nBody\n"),
-     [f"{POST}:5:", "invalid YAML"]),  # noticed at the closing '---'
+     [f"{POST}:4:", "invalid YAML", "'[' opened on this line"]),  # where it opens, not the closing '---'
     ("service YAML", write("content/talks/bad.yml", "title: Fine\nsummary: {en: x\nbody: y\n"),
      ["content/talks/bad.yml:3:", "invalid YAML"]),  # noticed on the next key
     ("site.yml YAML", replace("site.yml", "posts_per_page: 2", "posts_per_page: [2"),

@@ -78,6 +78,10 @@ def test_the_generated_workflow_installs_and_builds_in_a_fresh_venv(tmp_path: Pa
     home = (site / "public" / "index.html").read_text(encoding="utf-8")
     assert "Hélène Marchand" in home
     assert (site / "public" / "theme").is_dir()  # the default theme came inside the wheel
+    # Error hints send people to `sitegen docs templates`: the reference comes inside the wheel too.
+    docs = subprocess.run(["sitegen", "docs", "templates"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert docs.returncode == 0 and "post.html" in docs.stdout, docs.stderr
 
 
 def test_init_gives_an_ascii_address_and_french_elision_for_an_accented_name(tmp_path: Path):
@@ -125,8 +129,8 @@ def test_commands_refuse_names_that_would_write_elsewhere(tmp_path: Path, mini_s
 def test_new_keeps_a_title_with_separators_inside_content(mini_site: Path):
     result = run_sitegen("new", "post", "../../etc/evil", cwd=mini_site)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "wrote content/posts/etc-evil.md"
-    assert (mini_site / "content/posts/etc-evil.md").is_file()
+    assert result.stdout.strip() == "wrote content/posts/2026-11-18-etc-evil.md"
+    assert (mini_site / "content/posts/2026-11-18-etc-evil.md").is_file()
 
 
 def test_the_netlify_deploy_preview_builds_and_audits_for_its_own_address(tmp_path: Path):
