@@ -94,7 +94,7 @@ MISTAKES = [
       "content/talks/test-talk.yml:3: formats: 'zoom' is not a format",
       "content/talks/test-talk.yml:5: each session needs at least a date",
       "content/talks/test-talk.yml:6: sessions.1.date: '2026-13-01' is not a real date",
-      "content/talks/test-talk.yml:6: online must be true or false",
+      "content/talks/test-talk.yml:6: sessions.1.online must be true or false",
       "content/talks/test-talk.yml:7: draft must be true or false"]),
     ("content/profile.yml", "name: Ada\nphoto: 'javascript:alert(1)'\nemail: 'a?b@c'\navailability: [{note: x}]\n",
      ["content/profile.yml:2: photo: 'javascript:' links are not allowed",
