@@ -21,6 +21,7 @@ from slugify import slugify
 from .config import Settings
 from .errors import ContentError, SitegenError
 from .i18n import is_localized, localize
+from .links import link_name, written_url
 from .markdown import count_words, first_paragraph, render_markdown
 from .models import Notice, Page, Post, Profile, Service, Session, Sources, StaticFile
 from .parallel import ordered_map
@@ -422,6 +423,31 @@ SERVICE_KEYS = {"title", "summary", "body", "tags", "image", "weight", "draft", 
                 "languages", "outcomes", "pricing", "expertise", "sessions", "slug", "aliases", "updated"}
 
 
+def profile_links(ctx: FileContext, raw: Any) -> tuple[tuple[str, str], ...]:
+    """(name, url) pairs from a list of URLs, `{name, url}` mappings, or both."""
+    if raw is None:
+        return ()
+    if isinstance(raw, (str, dict)):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise ctx.error("links must be a list of addresses or of {name, url}", "links",
+                        hint="write e.g. links: [https://github.com/jane, https://www.linkedin.com/in/jane]")
+    links = []
+    for i, item in enumerate(raw):
+        if isinstance(item, dict) and "url" in item:
+            url, name = item["url"], item.get("name")
+            url = written_url(url) if isinstance(url, str) else url
+            check_link(ctx, url, "links", i, "url")
+        elif isinstance(item, str):
+            url, name = written_url(item), None
+            check_link(ctx, url, "links", i)
+        else:
+            raise ctx.error("each link is an address (https://github.com/jane) or {name: GitHub, url: https://...}",
+                            "links", i)
+        links.append((str(name).strip() if name not in (None, "") else link_name(url), url))
+    return tuple(links)
+
+
 def read_profile(settings: Settings, path: Path) -> Profile:
     if os.path.lexists(path):
         check_path(path, settings.root)
@@ -431,11 +457,7 @@ def read_profile(settings: Settings, path: Path) -> Profile:
     ctx, raw = read_yaml_file(settings, path)
     if not raw.get("name"):
         raise ctx.error("'name' is required", hint="add a line 'name: Your Name'")
-    links = raw.get("links") or []
-    if not isinstance(links, list) or not all(isinstance(l, dict) and "url" in l for l in links):
-        raise ctx.error("links must be a list of {name, url}", "links")
-    for i, link in enumerate(links):
-        check_link(ctx, link["url"], "links", i, "url")
+    links = profile_links(ctx, raw.get("links"))
     if raw.get("photo") is not None:
         check_link(ctx, raw["photo"], "photo")
     email = raw.get("email")
@@ -461,7 +483,7 @@ def read_profile(settings: Settings, path: Path) -> Profile:
         bio={c: render_markdown(t, c) for c, t in bio.items()},
         location=str(raw["location"]) if raw.get("location") else None,
         email=str(raw["email"]) if raw.get("email") else None,
-        links=tuple((str(l.get("name") or l["url"]), str(l["url"])) for l in links),
+        links=links,
         languages_spoken={c: [str(x) for x in v] for c, v in spoken_by_lang.items()},
         availability=tuple(notices),
         source=ctx.display,

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from . import presence
 from .i18n import Strings
+from .links import fediverse_handle
 from .models import Post
 from .safetext import output_bytes
 from .views import ServiceView
@@ -41,6 +42,9 @@ class Head:
     feeds: list[dict[str, str]]
     robots: str | None
     image: str | None
+    fediverse_creator: str | None = None
+    """`@user@host` of the profile's first fediverse link: Mastodon credits
+    the author under shared links."""
 
 
 def shorten(text: str, limit: int) -> str:
@@ -121,7 +125,8 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
                       "url": urls.tag_feed(spec.item.slug, lang)})
     graph = jsonld_graph(site, spec, t, heading, description, canonical, social_image)
     return Head(spec.kind, title, heading, description, spec.url, canonical, alternate_links, x_default, switcher,
-                og, twitter, to_json_script(graph), feeds, "noindex" if spec.kind == "404" else None, social_image)
+                og, twitter, to_json_script(graph), feeds, "noindex" if spec.kind == "404" else None, social_image,
+                next(filter(None, (fediverse_handle(url) for _, url in site.profile.links)), None))
 
 
 def to_json_script(graph: list[dict[str, Any]]) -> str:
