@@ -21,10 +21,12 @@ from slugify import slugify
 from .config import Settings
 from .errors import ContentError, SitegenError
 from .i18n import is_localized, localize
+from .keys import PAGE_FIELDS, POST_FIELDS, SERVICE_FIELDS, check_keys, own_params
 from .links import link_name, written_url
 from .markdown import count_words, first_paragraph, render_markdown
 from .models import Notice, Page, Post, Profile, Service, Session, Sources, StaticFile
 from .parallel import ordered_map
+from .placeholders import placeholder_warnings
 from .safety import (LinkOutside, alias_problem, allowed_folders, check_path, is_inside, link_problem,
                      slug_problem, walk_files)
 from .uptodate import RACY_SECONDS, file_hash
@@ -67,8 +69,9 @@ class FileContext:
         line = path_line(self.text, keys, self.first_line) if keys else None
         return ContentError(message, self.display, line or max(1, self.first_line - 1), hint)
 
-    def warn(self, message: str, key: str | None = None) -> None:
-        line = path_line(self.text, (key,), self.first_line) if key else None
+    def warn(self, message: str, *keys: Any) -> None:
+        keys = tuple(k for k in keys if k is not None)
+        line = path_line(self.text, keys, self.first_line) if keys else None
         where = f"{self.display}:{line}" if line else self.display
         self.settings.warnings.append(f"{where}: {message}")
 
@@ -165,6 +168,7 @@ def read_markdown_file(settings: Settings, path: Path, name: str, lang_hint: str
     text = read_text(path, display)
     yaml_text, body, _ = split_front_matter(display, text)
     ctx = FileContext(settings, path, yaml_text, first_line=2)
+    settings.warnings.extend(placeholder_warnings(display, text, yaml=False))
     raw = parse_yaml(yaml_text, display, first_line=2)
     if raw is None:
         raw = {}
@@ -262,10 +266,6 @@ def boolean(ctx: FileContext, raw: dict, key: str) -> bool:
     return value
 
 
-KNOWN_POST_KEYS = {"title", "date", "updated", "tags", "summary", "abstract", "slug", "series",
-                   "draft", "original", "image", "aliases", "lang", "translation_key"}
-
-
 def read_post(settings: Settings, path: Path) -> Post:
     folder_post = path.name.startswith("index.") and path.parent != settings.content_dir / "posts"
     display = display_path(path, settings.root)
@@ -273,6 +273,7 @@ def read_post(settings: Settings, path: Path) -> Post:
     if folder_post:
         name = path.parent.name
     ctx, raw, body_md, lang = read_markdown_file(settings, path, name, lang)
+    check_keys(ctx, raw, "post")
 
     if "date" not in raw or raw["date"] in (None, ""):
         raise ctx.error("front matter: 'date' is required", hint="add a line 'date: 2026-11-22'")
@@ -288,6 +289,7 @@ def read_post(settings: Settings, path: Path) -> Post:
         raise ctx.error("original must be {url: https://..., title: ...}", "original")
     if original is not None:
         check_link(ctx, original["url"], "original", "url")
+        check_keys(ctx, original, "original", "original")
     slug = checked_slug(ctx, raw, slugify(LEADING_DATE.sub("", name)))
     series = raw.get("series")
     if series is not None and not isinstance(series, str):
@@ -315,7 +317,7 @@ def read_post(settings: Settings, path: Path) -> Post:
         image_source=image, aliases=alias_list(ctx, raw), body=body,
         translation_key=str(raw.get("translation_key") or name), words=count_words(body),
         folder=path.parent if folder_post else None,
-        meta={k: v for k, v in raw.items() if k not in KNOWN_POST_KEYS},
+        meta=own_params(ctx, raw, POST_FIELDS),
     )
 
 
@@ -323,6 +325,7 @@ def read_page(settings: Settings, path: Path) -> Page:
     display = display_path(path, settings.root)
     name, lang = split_name(path, settings, display)
     ctx, raw, body_md, lang = read_markdown_file(settings, path, name, lang)
+    check_keys(ctx, raw, "page")
     body = render_markdown(body_md, lang)
     summary = raw.get("summary")
     updated = ctx.date(raw["updated"], ("updated",)) if raw.get("updated") else None
@@ -332,8 +335,7 @@ def read_page(settings: Settings, path: Path) -> Page:
         slug=checked_slug(ctx, raw, slugify(name), nested=True), body=body, draft=boolean(ctx, raw, "draft"),
         translation_key=str(raw.get("translation_key") or name), aliases=alias_list(ctx, raw),
         updated=updated,
-        meta={k: v for k, v in raw.items() if k not in {"title", "summary", "slug", "draft", "lang",
-                                                       "translation_key", "aliases", "updated"}},
+        meta=own_params(ctx, raw, PAGE_FIELDS),
     )
 
 
@@ -345,6 +347,7 @@ def read_yaml_file(settings: Settings, path: Path) -> tuple[FileContext, dict[st
         raw = {}
     if not isinstance(raw, dict):
         raise ContentError("must be 'key: value' lines, not a list or a single value", display, 1)
+    settings.warnings.extend(placeholder_warnings(display, text, yaml=True))
     return FileContext(settings, path, text), raw
 
 
@@ -361,6 +364,7 @@ def format_code(written: str) -> str | None:
 
 def read_service(settings: Settings, path: Path, kind: str) -> Service:
     ctx, raw = read_yaml_file(settings, path)
+    check_keys(ctx, raw, "service")
     title = ctx.localized(raw, "title", required=True)
     body_md = ctx.localized(raw, "body") or {c: "" for c in settings.codes}
     body = {code: render_markdown(text, code) for code, text in body_md.items()}
@@ -386,6 +390,7 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
         if not isinstance(item, dict) or "date" not in item:
             raise ctx.error("each session needs at least a date and an event, e.g. "
                             "{date: 2026-05-14, event: DevConf, city: Lyon}", "sessions", i)
+        check_keys(ctx, item, "session", "sessions", i)
         when = ctx.date(item["date"], ("sessions", i, "date"))
         for key in ("url", "slides", "video"):
             if item.get(key) is not None:
@@ -415,12 +420,8 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
         expertise_names=string_list(ctx, raw, "expertise"),
         sessions=tuple(sorted(sessions, key=lambda s: s.date)), aliases=alias_list(ctx, raw),
         updated=updated,
-        meta={k: v for k, v in raw.items() if k not in SERVICE_KEYS},
+        meta=own_params(ctx, raw, SERVICE_FIELDS),
     )
-
-
-SERVICE_KEYS = {"title", "summary", "body", "tags", "image", "weight", "draft", "duration", "audience", "formats",
-                "languages", "outcomes", "pricing", "expertise", "sessions", "slug", "aliases", "updated"}
 
 
 def profile_links(ctx: FileContext, raw: Any) -> tuple[tuple[str, str], ...]:
@@ -435,6 +436,7 @@ def profile_links(ctx: FileContext, raw: Any) -> tuple[tuple[str, str], ...]:
     links = []
     for i, item in enumerate(raw):
         if isinstance(item, dict) and "url" in item:
+            check_keys(ctx, item, "link", "links", i)
             url, name = item["url"], item.get("name")
             url = written_url(url) if isinstance(url, str) else url
             check_link(ctx, url, "links", i, "url")
@@ -457,6 +459,7 @@ def read_profile(settings: Settings, path: Path) -> Profile:
     ctx, raw = read_yaml_file(settings, path)
     if not raw.get("name"):
         raise ctx.error("'name' is required", hint="add a line 'name: Your Name'")
+    check_keys(ctx, raw, "profile")
     links = profile_links(ctx, raw.get("links"))
     if raw.get("photo") is not None:
         check_link(ctx, raw["photo"], "photo")
@@ -468,6 +471,7 @@ def read_profile(settings: Settings, path: Path) -> Profile:
     for i, item in enumerate(raw.get("availability") or []):
         if not isinstance(item, dict) or "until" not in item or "note" not in item:
             raise ctx.error("each availability notice needs a note and an until date", "availability", i)
+        check_keys(ctx, item, "availability", "availability", i)
         start = ctx.date(item["from"], ("availability", i, "from")).date() if item.get("from") else None
         until = ctx.date(item["until"], ("availability", i, "until")).date()
         note = ctx.localized({"note": item["note"]}, "note", required=True)
