@@ -33,18 +33,22 @@ PERSONAL_HOSTING = ("github.io", "gitlab.io", "codeberg.page", "netlify.app", "p
 SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu"}
 FEDIVERSE_PATH = re.compile(r"^/@([A-Za-z0-9_.-]+)/?$")
 HANDLE = re.compile(r"^@?([A-Za-z0-9_.-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
+EMAIL = re.compile(r"[^@\s/:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 BARE_HOST = re.compile(r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(/|$)")
 
 
 def written_url(value: str) -> str:
     """The address a person meant: `github.com/jane` → `https://github.com/jane`,
-    `@jane@mastodon.social` → `https://mastodon.social/@jane`; anything else as written."""
+    `@jane@mastodon.social` → `https://mastodon.social/@jane`, `jane@jane.example`
+    → `mailto:jane@jane.example`; anything else as written."""
     value = value.strip()
     handle = HANDLE.match(value)
     if handle and value.startswith("@"):
         return f"https://{handle.group(2).lower()}/@{handle.group(1)}"
     if BARE_HOST.match(value) and "@" not in value.split("/")[0]:
         return "https://" + value
+    if EMAIL.fullmatch(value):
+        return "mailto:" + value
     return value
 
 

@@ -21,7 +21,7 @@ from slugify import slugify
 from .config import Settings
 from .errors import ContentError, SitegenError
 from .i18n import is_localized, localize
-from .keys import PAGE_FIELDS, POST_FIELDS, SERVICE_FIELDS, check_keys, own_params
+from .keys import PAGE_FIELDS, POST_FIELDS, PROFILE_FIELDS, SERVICE_FIELDS, check_keys, own_params
 from .links import link_name, written_url
 from .markdown import count_words, first_paragraph, render_markdown
 from .models import Notice, Page, Post, Profile, Service, Session, Sources, StaticFile
@@ -491,6 +491,7 @@ def read_profile(settings: Settings, path: Path) -> Profile:
         languages_spoken={c: [str(x) for x in v] for c, v in spoken_by_lang.items()},
         availability=tuple(notices),
         source=ctx.display,
+        meta=own_params(ctx, raw, PROFILE_FIELDS),
     )
 
 
