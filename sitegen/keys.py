@@ -52,7 +52,7 @@ def closest(key: str, known: frozenset[str]) -> str | None:
     if synonym in known:
         return synonym
     folded = {k.replace("_", ""): k for k in known}
-    match = difflib.get_close_matches(key.lower().replace("-", "_").replace("_", ""), sorted(folded), 1, CUTOFF)
+    match = difflib.get_close_matches(key.lower().replace("-", "").replace("_", ""), sorted(folded), 1, CUTOFF)
     return folded[match[0]] if match else None
 
 
@@ -71,7 +71,7 @@ def check_keys(ctx: "FileContext", raw: dict[Any, Any], kind: str, *where: Any) 
         guess = closest(str(key), known)
         if guess is not None:
             message = f"{prefix}unknown key `{key}`: did you mean `{guess}`?"
-            message += "" if where else f" (as written, sitegen does not use it)"
+            message += " (ignored)" if where else " (as written, sitegen does not use it)"
         elif where:
             message = f"{prefix}unknown key `{key}` is ignored (known keys: {', '.join(sorted(known))})"
         else:

@@ -41,14 +41,15 @@ def written_url(value: str) -> str:
     """The address a person meant: `github.com/jane` → `https://github.com/jane`,
     `@jane@mastodon.social` → `https://mastodon.social/@jane`, `jane@jane.example`
     → `mailto:jane@jane.example`; anything else as written."""
-    value = value.strip()
-    handle = HANDLE.match(value)
-    if handle and value.startswith("@"):
+    # Kept as written otherwise, spaces included: check_link names them.
+    text = value.strip()
+    handle = HANDLE.match(text)
+    if handle and text.startswith("@"):
         return f"https://{handle.group(2).lower()}/@{handle.group(1)}"
-    if BARE_HOST.match(value) and "@" not in value.split("/")[0]:
-        return "https://" + value
-    if EMAIL.fullmatch(value):
-        return "mailto:" + value
+    if BARE_HOST.match(text) and "@" not in text.split("/")[0]:
+        return "https://" + text
+    if EMAIL.fullmatch(text):
+        return "mailto:" + text
     return value
 
 

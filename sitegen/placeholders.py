@@ -44,17 +44,18 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
 def placeholder_warnings(display: str, text: str, *, yaml: bool) -> list[str]:
     """One warning per placeholder found in `text` (at its first line).
     Comment lines of a YAML file are not published, so they may keep theirs."""
-    lines = text.split("\n")
     found = []
     for pattern, message in _patterns():
-        for number, line in enumerate(lines, 1):
-            if yaml and line.lstrip().startswith("#"):
+        # One search of the whole text (most files have nothing): lines are
+        # only counted for a match.
+        for match in pattern.finditer(text):
+            start = text.rfind("\n", 0, match.start()) + 1
+            if yaml and text[start:match.start()].lstrip().startswith("#"):
                 continue
-            match = pattern.search(line)
-            if match:
-                shown = match.group(0) if len(match.group(0)) <= 40 else match.group(0)[:39].rstrip() + "…"
-                found.append((number, f"{display}:{number}: '{shown}' {message}"))
-                break
+            number = text.count("\n", 0, start) + 1
+            shown = match.group(0) if len(match.group(0)) <= 40 else match.group(0)[:39].rstrip() + "…"
+            found.append((number, f"{display}:{number}: '{shown}' {message}"))
+            break
     return [warning for _, warning in sorted(found)]
 
 

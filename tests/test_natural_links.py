@@ -124,7 +124,7 @@ UNKNOWN_KEYS = [
     ("content/pages/contact.md", "slgu: reach-me", "front", "unknown key `slgu`: did you mean `slug`?"),
     ("content/talks/test-talk.yml", "duraton: 1 hour", "end", "unknown key `duraton`: did you mean `duration`?"),
     ("content/talks/test-talk.yml", "  - {date: 2025-09-01, event: Meetup, cty: Lyon}", "end",
-     "sessions[2]: unknown key `cty`: did you mean `city`?"),
+     "sessions[2]: unknown key `cty`: did you mean `city`? (ignored)"),
     ("content/workshops/test-workshop.yml", "outcome: [More]", "end",
      "unknown key `outcome`: did you mean `outcomes`?"),
     ("content/expertise/testing.yml", "wieght: 2", "end", "unknown key `wieght`: did you mean `weight`?"),
