@@ -245,6 +245,8 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
         raise problems[0] if len(problems) == 1 else SitegenErrors(problems)
 
     warnings.extend(_string_gap_warnings(theme, theme_dirs, codes, text))
+    from .placeholders import base_url_warning  # it reads the starter, which imports this module
+    warnings.extend(filter(None, [base_url_warning(text)]))
     return Settings(
         root=root,
         title=localize(title, codes, warn_for("title"), "title"),

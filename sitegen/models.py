@@ -219,6 +219,8 @@ class Profile:
     languages_spoken: dict[str, list[str]]
     availability: tuple[Notice, ...]
     source: str = "content/profile.yml"
+    meta: dict[str, Any] = field(default_factory=dict)
+    """Keys for templates: those under `params:`, and any other unknown key."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,9 +21,12 @@ from slugify import slugify
 from .config import Settings
 from .errors import ContentError, SitegenError, SitegenErrors, every_mistake, note_problem
 from .i18n import is_localized, localize
+from .keys import PAGE_FIELDS, POST_FIELDS, PROFILE_FIELDS, SERVICE_FIELDS, check_keys, own_params
+from .links import link_name, written_url
 from .markdown import count_words, first_paragraph, render_markdown
 from .models import Notice, Page, Post, Profile, Service, Sources, StaticFile
 from .parallel import ordered_map
+from .placeholders import placeholder_warnings
 from .safety import (LinkOutside, alias_problem, allowed_folders, check_path, is_inside, link_problem,
                      slug_problem, walk_files)
 from .sessions import read_sessions
@@ -63,8 +66,9 @@ class FileContext:
     def note(self, error: SitegenError) -> None:
         note_problem(error)
 
-    def warn(self, message: str, key: str | None = None) -> None:
-        line = path_line(self.text, (key,), self.first_line) if key else None
+    def warn(self, message: str, *keys: Any) -> None:
+        keys = tuple(k for k in keys if k is not None)
+        line = path_line(self.text, keys, self.first_line) if keys else None
         where = f"{self.display}:{line}" if line else self.display
         self.settings.warnings.append(f"{where}: {message}")
 
@@ -178,6 +182,7 @@ def read_markdown_file(settings: Settings, path: Path, name: str, lang_hint: str
     text = read_text(path, display)
     yaml_text, body, _ = split_front_matter(display, text)
     ctx = FileContext(settings, path, yaml_text, first_line=2)
+    settings.warnings.extend(placeholder_warnings(display, text, yaml=False))
     raw = parse_yaml(yaml_text, display, first_line=2)
     if raw is None:
         raw = {}
@@ -298,10 +303,6 @@ def boolean(ctx: FileContext, raw: dict, key: str) -> bool:
     return value
 
 
-KNOWN_POST_KEYS = {"title", "date", "updated", "tags", "summary", "abstract", "slug", "series",
-                   "draft", "original", "image", "aliases", "lang", "translation_key"}
-
-
 @every_mistake
 def read_post(settings: Settings, path: Path) -> Post:
     folder_post = path.name.startswith("index.") and path.parent != settings.content_dir / "posts"
@@ -310,6 +311,7 @@ def read_post(settings: Settings, path: Path) -> Post:
     if folder_post:
         name = path.parent.name
     ctx, raw, body_md, lang = read_markdown_file(settings, path, name, lang)
+    check_keys(ctx, raw, "post")
 
     if "date" not in raw or raw["date"] in (None, ""):
         ctx.report("front matter: 'date' is required", hint="add a line 'date: 2026-11-22'")
@@ -327,6 +329,7 @@ def read_post(settings: Settings, path: Path) -> Post:
         original = None
     if original is not None:
         check_link(ctx, original["url"], "original", "url")
+        check_keys(ctx, original, "original", "original")
     slug = checked_slug(ctx, raw, slugify(LEADING_DATE.sub("", name)))
     series_names = series_of(ctx, raw)
     summary = raw.get("summary")
@@ -353,7 +356,7 @@ def read_post(settings: Settings, path: Path) -> Post:
         image_source=image, aliases=alias_list(ctx, raw), body=body,
         translation_key=str(raw.get("translation_key") or name), words=count_words(body),
         folder=path.parent if folder_post else None,
-        meta={k: v for k, v in raw.items() if k not in KNOWN_POST_KEYS},
+        meta=own_params(ctx, raw, POST_FIELDS),
     )
 
 
@@ -379,6 +382,7 @@ def read_page(settings: Settings, path: Path) -> Page:
     display = display_path(path, settings.root)
     name, lang = split_name(path, settings, display)
     ctx, raw, body_md, lang = read_markdown_file(settings, path, name, lang)
+    check_keys(ctx, raw, "page")
     body = render_markdown(body_md, lang)
     summary = raw.get("summary")
     updated = ctx.date(raw["updated"], ("updated",)) if raw.get("updated") else None
@@ -388,8 +392,7 @@ def read_page(settings: Settings, path: Path) -> Page:
         slug=checked_slug(ctx, raw, slugify(name), nested=True), body=body, draft=boolean(ctx, raw, "draft"),
         translation_key=str(raw.get("translation_key") or name), aliases=alias_list(ctx, raw),
         updated=updated,
-        meta={k: v for k, v in raw.items() if k not in {"title", "summary", "slug", "draft", "lang",
-                                                       "translation_key", "aliases", "updated"}},
+        meta=own_params(ctx, raw, PAGE_FIELDS),
     )
 
 
@@ -401,6 +404,7 @@ def read_yaml_file(settings: Settings, path: Path) -> tuple[FileContext, dict[st
         raw = {}
     if not isinstance(raw, dict):
         raise ContentError("must be 'key: value' lines, not a list or a single value", display, 1)
+    settings.warnings.extend(placeholder_warnings(display, text, yaml=True))
     return FileContext(settings, path, text), raw
 
 
@@ -418,6 +422,7 @@ def format_code(written: str) -> str | None:
 @every_mistake
 def read_service(settings: Settings, path: Path, kind: str) -> Service:
     ctx, raw = read_yaml_file(settings, path)
+    check_keys(ctx, raw, "service")
     title = ctx.localized(raw, "title", required=True)
     body_md = ctx.localized(raw, "body") or {c: "" for c in settings.codes}
     body = {code: render_markdown(text, code) for code, text in body_md.items()}
@@ -456,12 +461,36 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
         expertise_names=string_list(ctx, raw, "expertise"),
         sessions=read_sessions(ctx, raw.get("sessions"), check_link), aliases=alias_list(ctx, raw),
         updated=updated,
-        meta={k: v for k, v in raw.items() if k not in SERVICE_KEYS},
+        meta=own_params(ctx, raw, SERVICE_FIELDS),
     )
 
 
-SERVICE_KEYS = {"title", "summary", "body", "tags", "image", "weight", "draft", "duration", "audience", "formats",
-                "languages", "outcomes", "pricing", "expertise", "sessions", "slug", "aliases", "updated"}
+def profile_links(ctx: FileContext, raw: Any) -> tuple[tuple[str, str], ...]:
+    """(name, url) pairs from a list of URLs, `{name, url}` mappings, or both."""
+    if raw is None:
+        return ()
+    if isinstance(raw, (str, dict)):
+        raw = [raw]
+    if not isinstance(raw, list):
+        ctx.report("links must be a list of addresses or of {name, url}", "links",
+                   hint="write e.g. links: [https://github.com/jane, https://www.linkedin.com/in/jane]")
+        return ()
+    links = []
+    for i, item in enumerate(raw):
+        if isinstance(item, dict) and "url" in item:
+            check_keys(ctx, item, "link", "links", i)
+            url, name = item["url"], item.get("name")
+            url = written_url(url) if isinstance(url, str) else url
+            check_link(ctx, url, "links", i, "url")
+        elif isinstance(item, str):
+            url, name = written_url(item), None
+            check_link(ctx, url, "links", i)
+        else:
+            ctx.report("each link is an address (https://github.com/jane) or {name: GitHub, url: https://...}",
+                       "links", i)
+            continue
+        links.append((str(name).strip() if name not in (None, "") else link_name(url), url))
+    return tuple(links)
 
 
 @every_mistake
@@ -474,11 +503,8 @@ def read_profile(settings: Settings, path: Path) -> Profile:
     ctx, raw = read_yaml_file(settings, path)
     if not raw.get("name"):
         raise ctx.error("'name' is required", hint="add a line 'name: Your Name'")
-    links = raw.get("links") or []
-    if not isinstance(links, list) or not all(isinstance(l, dict) and "url" in l for l in links):
-        raise ctx.error("links must be a list of {name, url}", "links")
-    for i, link in enumerate(links):
-        check_link(ctx, link["url"], "links", i, "url")
+    check_keys(ctx, raw, "profile")
+    links = profile_links(ctx, raw.get("links"))
     if raw.get("photo") is not None:
         check_link(ctx, raw["photo"], "photo")
     email = raw.get("email")
@@ -490,6 +516,7 @@ def read_profile(settings: Settings, path: Path) -> Profile:
         if not isinstance(item, dict) or "until" not in item or "note" not in item:
             ctx.report("each availability notice needs a note and an until date", "availability", i)
             continue
+        check_keys(ctx, item, "availability", "availability", i)
         start = ctx.date(item["from"], ("availability", i, "from")).date() if item.get("from") else None
         until = ctx.date(item["until"], ("availability", i, "until")).date()
         note = ctx.localized({"note": item["note"]}, "note", required=True)
@@ -505,10 +532,11 @@ def read_profile(settings: Settings, path: Path) -> Profile:
         bio={c: render_markdown(t, c) for c, t in bio.items()},
         location=str(raw["location"]) if raw.get("location") else None,
         email=str(raw["email"]) if raw.get("email") else None,
-        links=tuple((str(l.get("name") or l["url"]), str(l["url"])) for l in links),
+        links=links,
         languages_spoken={c: [str(x) for x in v] for c, v in spoken_by_lang.items()},
         availability=tuple(notices),
         source=ctx.display,
+        meta=own_params(ctx, raw, PROFILE_FIELDS),
     )
 
 

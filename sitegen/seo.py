@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from . import presence
 from .i18n import Strings
+from .links import fediverse_handle
 from .models import Post
 from .safetext import output_bytes
 from .views import ServiceView
@@ -43,6 +44,9 @@ class Head:
     image: str | None
     calendars: list[dict[str, str]] = field(default_factory=list)
     """iCalendar feeds of upcoming sessions, on the pages that show sessions."""
+    fediverse_creator: str | None = None
+    """`@user@host` of the profile's first fediverse link: Mastodon credits
+    the author under shared links."""
 
 
 def shorten(text: str, limit: int) -> str:
@@ -127,7 +131,7 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
     graph = jsonld_graph(site, spec, t, heading, description, canonical, social_image)
     return Head(spec.kind, title, heading, description, spec.url, canonical, alternate_links, x_default, switcher,
                 og, twitter, to_json_script(graph), feeds, "noindex" if spec.kind == "404" else None, social_image,
-                calendars)
+                calendars, next(filter(None, (fediverse_handle(url) for _, url in site.profile.links)), None))
 
 
 def to_json_script(graph: list[dict[str, Any]]) -> str:

@@ -51,6 +51,10 @@ TEXT = {
     "contact_body": {"en": "Write to [{email}](mailto:{email}).", "fr": "Écrivez à [{email}](mailto:{email})."},
 }
 
+# Written after the starter's base_url, so that a build can tell the
+# placeholder from a real address (placeholders.py).
+BASE_URL_NOTE = "the address where the site will be published"
+
 GITIGNORE = "/public/\n/.public.building/\n/.public.previous/\n/.sitegen-cache/\n__pycache__/\n"
 
 # Sitegen sites live at the root of a domain, so a GitHub Pages site is a
@@ -171,7 +175,7 @@ def starter_files(codes: list[str], name: str, today: date) -> dict[str, str]:
     email = f"hello@{slug_host}.example"
     files = {
         "site.yml": (f"title: {quote(name)}\ntagline:{localized('tagline', codes)}"
-                     f"base_url: https://{slug_host}.example\nlanguages:\n"
+                     f"base_url: https://{slug_host}.example   # {BASE_URL_NOTE}\nlanguages:\n"
                      + "".join(language_entry(c) for c in codes)
                      + "theme: default\nposts_per_page: 10\nfeed: {items: 20, full_content: true}\n"
                        "timezone: UTC\n# cname: www.example.com   # custom domain on GitHub Pages\n"),

@@ -204,6 +204,7 @@ class ProfileView:
         self.location = profile.location
         self.email = profile.email
         self.links = [{"name": name, "url": url} for name, url in profile.links]
+        self.meta = profile.meta
         locale = site.settings.language(lang).locale
         self.languages_spoken = [language_name(value, locale) for value in profile.languages_spoken.get(lang, [])]
         self.availability = [notice_view(n, lang) for n in site.notices]

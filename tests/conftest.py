@@ -43,3 +43,25 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_sitegen("build", "--output", str(out), cwd=REPO)
     assert result.returncode == 0, result.stderr
     return out
+
+
+def fill_in_starter(site: Path) -> None:
+    """What a new user does first after `sitegen init`: replace the starter's
+    placeholders (city, links, e-mail, address, sample texts) with their own."""
+    import re
+
+    from sitegen.starter import BASE_URL_NOTE, TEXT
+    samples = [text.split("{")[0] for key in ("bio", "talk_title", "talk_summary", "talk_body", "expertise_title",
+                                              "expertise_summary", "expertise_body", "post_summary", "post_body")
+               for text in TEXT[key].values()]
+    count = 0
+    for path in [site / "site.yml", *sorted((site / "content").rglob("*.*"))]:
+        if path.suffix not in (".yml", ".md"):
+            continue
+        text = path.read_text(encoding="utf-8").replace("Your city", "Lyon").replace("/your-name", "/ada")
+        text = text.replace("hello@", "ada@").replace(f"   # {BASE_URL_NOTE}", "")
+        for sample in samples:
+            while sample in text:  # each different, as pages' descriptions must be
+                count += 1
+                text = text.replace(sample, f"In my own words ({count}): ", 1)
+        path.write_text(re.sub(r"[ \t]+\n", "\n", text), encoding="utf-8")

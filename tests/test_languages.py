@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_sitegen as run
+from conftest import fill_in_starter, run_sitegen as run
 
 
 def new_site(tmp_path: Path, languages: str) -> Path:
     site = tmp_path / "site"
     result = run("init", str(site), "--languages", languages, "--name", "Ada Muster", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    fill_in_starter(site)
     return site
 
 

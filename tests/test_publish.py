@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, run_sitegen
+from conftest import REPO, fill_in_starter, run_sitegen
 
 LINTER = Path(__file__).parent / "js"
 
@@ -29,6 +29,7 @@ def test_init_makes_a_site_that_builds_and_passes_strict_check(tmp_path: Path):
     site = tmp_path / "new-site"
     result = run_sitegen("init", str(site), "--name", "Jo Martin", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    fill_in_starter(site)  # until then, --strict fails on each placeholder (test_natural_links.py)
     build = run_sitegen("build", "--strict", cwd=site)
     assert build.returncode == 0, build.stderr
     check = run_sitegen("check", "--strict", cwd=site)
