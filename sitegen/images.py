@@ -98,7 +98,11 @@ def read_info(source: Path) -> ImageInfo:
                 width, height = height, width
             kind = image.format or ""
             animated = getattr(image, "n_frames", 1) > 1
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except UnidentifiedImageError:
+        raise ValueError("Pillow does not know its format") from None
+    except Image.DecompressionBombError:
+        raise ValueError("too many pixels to be safe to open") from None
+    except (OSError, SyntaxError, ValueError) as exc:
         raise ValueError(str(exc) or type(exc).__name__) from None
     return ImageInfo(width, height, digest, kind, animated)
 
@@ -251,6 +255,7 @@ class ImageTable:
                 continue
             info = memo.info(source, now_ns)
             if isinstance(info, str):
+                shown = _shown(source, root)
                 warn(f"{shown}: not an image that can be read ({info}); its <img> tags get no width and "
                      f"height: replace the file, or give it the extension of what it is")
                 continue
@@ -293,13 +298,13 @@ class ImageTable:
             return tag
         info = self.infos[relative]
         added: list[str] = []
-        if info.width and info.height and "width" not in attrs and "height" not in attrs:
-            added += [f'width="{info.width}"', f'height="{info.height}"']
+        if info.width and info.height:
+            added += _missing_size(attrs, info)
         if "loading" not in attrs and "fetchpriority" not in attrs:
             added += ['loading="lazy"', 'decoding="async"']
         variants = self.variants[relative]
-        page_before = match.string[:match.start()]
-        in_picture = page_before.rfind("<picture") > page_before.rfind("</picture>")
+        page = match.string
+        in_picture = page.rfind("<picture", 0, match.start()) > page.rfind("</picture>", 0, match.start())
         if not variants or "srcset" in attrs or in_picture:
             return _with(tag, added)
         # A width written in the template is the width it is shown at.
@@ -314,6 +319,25 @@ class ImageTable:
         img = _with(tag, [*added, f'srcset="{html.escape(srcset)}"', *_sizes(attrs, sizes)])
         return (f'<picture><source type="image/webp" srcset="{html.escape(webp)}" sizes="{html.escape(sizes)}">'
                 f"{img}</picture>")
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _missing_size(attrs: dict[str, str], info: ImageInfo) -> list[str]:
+    """Width and height, or the one a template left out, in the image's proportions."""
+    width, height = attrs.get("width", "").strip(), attrs.get("height", "").strip()
+    if "width" not in attrs and "height" not in attrs:
+        return [f'width="{info.width}"', f'height="{info.height}"']
+    if width.isdigit() and "height" not in attrs:
+        return [f'height="{round(int(width) * info.height / info.width)}"']
+    if height.isdigit() and "width" not in attrs:
+        return [f'width="{round(int(height) * info.width / info.height)}"']
+    return []
 
 
 def _sizes(attrs: dict[str, str], sizes: str) -> list[str]:

@@ -180,7 +180,8 @@ def test_an_unreadable_image_is_a_warning_naming_the_file(image_site: Path):
     (image_site / "content/static/img/broken.png").write_bytes(b"not a png at all")
     result = run_sitegen("build", cwd=image_site)
     assert result.returncode == 0
-    assert "content/static/img/broken.png: not an image that can be read" in result.stderr
+    assert "content/static/img/broken.png: not an image that can be read (Pillow does not know its format)" \
+        in result.stderr
     assert run_sitegen("build", "--strict", cwd=image_site).returncode == 1
 
 
@@ -207,3 +208,52 @@ def test_svg_sizes_come_from_its_own_attributes(svg: str, size):
 def test_both_markdown_paths_give_the_same_img_markup(text: str):
     fast = markdown_fast.render(text, markdown._render_fence, markdown._anchor_slug)
     assert fast is not None and fast == markdown._parser().render(text)
+
+
+@pytest.fixture
+def table(tmp_path: Path):
+    """An image table over two real files: a small PNG (200×100) and a large one (1000×500)."""
+    from sitegen.images import ImageMemo, ImageTable
+
+    Image.new("RGB", (200, 100), "teal").save(tmp_path / "small.png")
+    photo(tmp_path / "big.png", (1000, 500))
+    warnings: list[str] = []
+    copies = [("img/small.png", "small.png", tmp_path / "small.png"), ("img/big.png", "big.png", tmp_path / "big.png")]
+    return ImageTable(tmp_path, copies, ImageMemo(), warnings.append)
+
+
+@pytest.mark.parametrize("written, shown", [
+    ('<img src="/img/small.png" alt="">',
+     '<img src="/img/small.png" alt="" width="200" height="100" loading="lazy" decoding="async">'),
+    ('<img src="../../img/small.png" alt="" />',
+     '<img src="../../img/small.png" alt="" width="200" height="100" loading="lazy" decoding="async" />'),
+    ('<img src="/img/small.png" alt="" width="100">',
+     '<img src="/img/small.png" alt="" width="100" height="50" loading="lazy" decoding="async">'),
+    ('<img src="/img/small.png" alt="" fetchpriority="high">',
+     '<img src="/img/small.png" alt="" fetchpriority="high" width="200" height="100">'),
+    ('<img src="/img/small.png?v=2" alt="" loading="eager" width="20" height="20">',
+     '<img src="/img/small.png?v=2" alt="" loading="eager" width="20" height="20">'),
+    ('<img src="https://cdn.example/img/small.png" alt="">', '<img src="https://cdn.example/img/small.png" alt="">'),
+    ('<img src="missing.png" alt="">', '<img src="missing.png" alt="">'),
+    ('<img src="/img/big.png" alt="" srcset="/img/big.png 1x" loading="lazy">',
+     '<img src="/img/big.png" alt="" srcset="/img/big.png 1x" loading="lazy" width="1000" height="500">'),
+    ('<picture><source srcset="/x.avif"><img src="/img/big.png" alt="" loading="lazy"></picture>',
+     '<picture><source srcset="/x.avif"><img src="/img/big.png" alt="" loading="lazy" width="1000" height="500">'
+     '</picture>'),
+])
+def test_what_a_page_wrote_and_what_it_shows(table, written: str, shown: str):
+    assert table.rewrite(f"<p>{written}</p>", "/posts/x/") == f"<p>{shown}</p>"
+
+
+@pytest.mark.parametrize("written, sizes", [
+    ('<img src="/img/big.png" alt="">', "(min-width: 46rem) 42rem, 100vw"),
+    ('<img src="/img/big.png" alt="" sizes="50vw">', "50vw"),
+    ('<img src="/img/big.png" alt="" width="300" height="150" fetchpriority="high">', "300px"),
+])
+def test_a_large_image_is_offered_in_a_picture(table, written: str, sizes: str):
+    found = Images()
+    found.feed(table.rewrite(written, "/"))
+    (img,), (source,) = found.imgs, found.sources
+    assert source["type"] == "image/webp" and source["sizes"] == img["sizes"] == sizes
+    assert [w for _, w in candidates(source["srcset"])] == [480, 800, 1000]
+    assert candidates(img["srcset"])[-1] == ("/img/big.png", 1000)
