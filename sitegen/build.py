@@ -99,7 +99,7 @@ class Builder:
         site = build_site(settings, sources)
         # Before pages render: they show every image's size and variants.
         copies = file_copies(site)
-        images = ImageTable(self.root, copies, self.image_memo, settings.warnings.append)
+        images = ImageTable(self.root, copies, self.image_memo, settings.warnings.append, settings.base_url)
         fail_if_strict(strict, settings.warnings)
 
         def before_swap(pages: int, files: int, produced: set[str]) -> Callable[[], None]:

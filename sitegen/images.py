@@ -240,11 +240,13 @@ class ImageTable:
     """The images of one build: their sizes and variants, by output path."""
 
     def __init__(self, root: Path, copies: list[tuple[str, str, Path]], memo: ImageMemo,
-                 warn: Callable[[str], None]):
+                 warn: Callable[[str], None], base_url: str = ""):
         import time
 
         now_ns = time.time_ns()
         self.root = root
+        self.base_url = base_url.rstrip("/")
+        """Templates show a post's or service's `image` as an absolute URL: it is ours all the same."""
         self.infos: dict[str, ImageInfo] = {}
         self.variants: dict[str, list[Variant]] = {}
         self.outputs: list[tuple[str, str, Callable[[], bytes]]] = []
@@ -273,6 +275,8 @@ class ImageTable:
     def lookup(self, src: str, page_url: str) -> str | None:
         """The output path an `<img src>` on the page at `page_url` points to, when it is one of ours."""
         src = html.unescape(src).strip()
+        if self.base_url and src.startswith(self.base_url + "/"):
+            src = src[len(self.base_url):]
         if not src or src.startswith(("//", "data:")) or urlsplit(src).scheme:
             return None
         path = unquote(urlsplit(src).path)

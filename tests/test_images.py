@@ -219,7 +219,7 @@ def table(tmp_path: Path):
     photo(tmp_path / "big.png", (1000, 500))
     warnings: list[str] = []
     copies = [("img/small.png", "small.png", tmp_path / "small.png"), ("img/big.png", "big.png", tmp_path / "big.png")]
-    return ImageTable(tmp_path, copies, ImageMemo(), warnings.append)
+    return ImageTable(tmp_path, copies, ImageMemo(), warnings.append, "https://ada.example")
 
 
 @pytest.mark.parametrize("written, shown", [
@@ -234,6 +234,8 @@ def table(tmp_path: Path):
     ('<img src="/img/small.png?v=2" alt="" loading="eager" width="20" height="20">',
      '<img src="/img/small.png?v=2" alt="" loading="eager" width="20" height="20">'),
     ('<img src="https://cdn.example/img/small.png" alt="">', '<img src="https://cdn.example/img/small.png" alt="">'),
+    ('<img src="https://ada.example/img/small.png" alt="">',
+     '<img src="https://ada.example/img/small.png" alt="" width="200" height="100" loading="lazy" decoding="async">'),
     ('<img src="missing.png" alt="">', '<img src="missing.png" alt="">'),
     ('<img src="/img/big.png" alt="" srcset="/img/big.png 1x" loading="lazy">',
      '<img src="/img/big.png" alt="" srcset="/img/big.png 1x" loading="lazy" width="1000" height="500">'),
