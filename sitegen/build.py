@@ -18,7 +18,7 @@ import filelock
 import jinja2
 
 from . import __version__, cachefile, feeds, presence, seo, uptodate
-from .images import ImageMemo, ImageTable
+from .images import IMAGES_MEMO, ImageMemo, ImageTable
 from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
@@ -92,6 +92,7 @@ class Builder:
             uptodate.forget(self.root)
             if not self._cache_loaded:
                 self._load_cache()
+                self.image_memo = ImageMemo.load(self.root / IMAGES_MEMO)
                 self._cache_loaded = True
         if current.settings_key != self.memo.settings_key:
             self.memo, self.page_digests = ReadMemo(current.settings_key), {}
@@ -100,6 +101,8 @@ class Builder:
         # Before pages render: they show every image's size and variants.
         copies = file_copies(site)
         images = ImageTable(self.root, copies, self.image_memo, settings.warnings.append, settings.base_url)
+        if self.cache_path is not None:
+            self.image_memo.save(self.root / IMAGES_MEMO)
         fail_if_strict(strict, settings.warnings)
 
         def before_swap(pages: int, files: int, produced: set[str]) -> Callable[[], None]:

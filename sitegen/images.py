@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ SIZES = "(min-width: 46rem) 42rem, 100vw"
 """The default theme's measure: what a body image is shown at. A template's own `sizes` wins."""
 VARIANT_DIR = "_img"
 IMAGES_CACHE = Path(".sitegen-cache") / "images"
+IMAGES_MEMO = IMAGES_CACHE / "memo.json"
 RECIPE = "1"
 """Bump when the encoding below changes, so cached variants are made again."""
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
@@ -77,8 +79,7 @@ class Variant:
 
 
 def is_image(path: str) -> bool:
-    suffix = os.path.splitext(path)[1].lower()
-    return suffix in RASTER or suffix == ".svg"
+    return os.path.splitext(path)[1].lower() in (*RASTER, ".svg")
 
 
 def read_info(source: Path) -> ImageInfo:
@@ -213,10 +214,48 @@ def cached_encode(root: Path, source: Path, info: ImageInfo, variant: Variant) -
 
 class ImageMemo:
     """What each image file held when last read, by path and (time, size,
-    inode): an unchanged image is not read again (kept by `sitegen serve`)."""
+    inode): an unchanged image is not read again (kept by `sitegen serve`,
+    and in `.sitegen-cache/images/memo.json` between runs of `sitegen build`)."""
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[tuple[int, int, int], ImageInfo | str]] = {}
+        self.changed = False
+
+    @classmethod
+    def load(cls, path: Path) -> "ImageMemo":
+        """The memo a last build saved; an empty one when there is none or it
+        is not what `save` writes (it is only facts about files: read again)."""
+        memo = cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            for name, (mtime, size, inode, width, height, digest, kind, animated) in raw.items():
+                if not (all(type(v) is int for v in (mtime, size, inode, width, height))
+                        and type(digest) is str and kind in (*RASTER.values(), "SVG") and type(animated) is bool):
+                    return cls()
+                memo.entries[name] = ((mtime, size, inode), ImageInfo(width, height, digest, kind, animated))
+        except (OSError, ValueError, TypeError, AttributeError):
+            return cls()
+        return memo
+
+    def save(self, path: Path) -> None:
+        if not self.changed:
+            return
+        data = {name: [*key, info.width, info.height, info.digest, info.kind, info.animated]
+                for name, (key, info) in sorted(self.entries.items()) if isinstance(info, ImageInfo)}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".memo.{os.getpid()}.partial")
+            partial.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(partial, path)
+            self.changed = False
+        except OSError:
+            pass  # only costs reading the images again next time
+
+    def forget_others(self, kept: set[str]) -> None:
+        """Drop the files this build did not copy (deleted, renamed)."""
+        for name in set(self.entries) - kept:
+            del self.entries[name]
+            self.changed = True
 
     def info(self, source: Path, now_ns: int) -> ImageInfo | str:
         """The image's info, or why it cannot be read."""
@@ -233,6 +272,7 @@ class ImageMemo:
         except (OSError, ValueError) as exc:
             found = str(exc)
         self.entries[str(source)] = (key, found)
+        self.changed = True
         return found
 
 
@@ -252,12 +292,14 @@ class ImageTable:
         self.outputs: list[tuple[str, str, Callable[[], bytes]]] = []
         """(path, source shown in messages, maker) of every variant, each path once."""
         made: set[str] = set()
+        seen: set[str] = set()
         for relative, shown, source in copies:
             if not is_image(relative):
                 continue
+            seen.add(str(source))
             info = memo.info(source, now_ns)
             if isinstance(info, str):
-                shown = _shown(source, root)
+                shown = source.relative_to(root).as_posix() if source.is_relative_to(root) else str(source)
                 warn(f"{shown}: not an image that can be read ({info}); its <img> tags get no width and "
                      f"height: replace the file, or give it the extension of what it is")
                 continue
@@ -268,7 +310,8 @@ class ImageTable:
                     made.add(variant.path)
                     self.outputs.append((variant.path, shown, lambda s=source, i=info, v=variant:
                                          cached_encode(root, s, i, v)))
-        self.digest = hashlib.blake2b("".join(f"{p}={i.digest}\0" for p, i in sorted(self.infos.items())).encode(),
+        memo.forget_others(seen)
+        self.digest = hashlib.blake2b("".join(f"{p}={i}\0" for p, i in sorted(self.infos.items())).encode(),
                                       digest_size=16).hexdigest()
         """Changes with any image: pages show their sizes and variant names."""
 
@@ -323,13 +366,6 @@ class ImageTable:
         img = _with(tag, [*added, f'srcset="{html.escape(srcset)}"', *_sizes(attrs, sizes)])
         return (f'<picture><source type="image/webp" srcset="{html.escape(webp)}" sizes="{html.escape(sizes)}">'
                 f"{img}</picture>")
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _missing_size(attrs: dict[str, str], info: ImageInfo) -> list[str]:

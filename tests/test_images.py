@@ -8,7 +8,10 @@ real CLI; the pages are read with an HTML parser and the variants with Pillow.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -259,3 +262,26 @@ def test_a_large_image_is_offered_in_a_picture(table, written: str, sizes: str):
     assert source["type"] == "image/webp" and source["sizes"] == img["sizes"] == sizes
     assert [w for _, w in candidates(source["srcset"])] == [480, 800, 1000]
     assert candidates(img["srcset"])[-1] == ("/img/big.png", 1000)
+
+
+def test_what_images_hold_is_remembered_between_runs_and_a_damaged_memo_is_ignored(image_site: Path):
+    from sitegen.images import IMAGES_MEMO
+
+    past = time.time_ns() - 3600 * 1_000_000_000  # older than the racy window, so the memo is trusted
+    for path in (image_site / "content").rglob("*"):
+        os.utime(path, ns=(past, past))
+    build(image_site)
+    memo = image_site / IMAGES_MEMO
+    entries = json.loads(memo.read_text(encoding="utf-8"))
+    harbour = next(name for name in entries if name.endswith("harbour.jpg"))
+    assert entries[harbour][3:5] == [1800, 1200]
+    # The memo is what the next run believes, for a file whose time, size and inode are unchanged:
+    entries[harbour][3] = 1799
+    memo.write_text(json.dumps(entries), encoding="utf-8")
+    (image_site / "content/posts/second.md").touch()
+    img = next(i for i in parsed(build(image_site) / "posts/gallery/index.html").imgs if i["src"] == "/img/harbour.jpg")
+    assert img["width"] == "1799"
+    memo.write_text('{"x": [1, 2]}', encoding="utf-8")
+    (image_site / "content/posts/second.md").touch()
+    img = next(i for i in parsed(build(image_site) / "posts/gallery/index.html").imgs if i["src"] == "/img/harbour.jpg")
+    assert img["width"] == "1800"
