@@ -27,6 +27,7 @@ import io
 import json
 import os
 import re
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -281,8 +282,6 @@ class ImageTable:
 
     def __init__(self, root: Path, copies: list[tuple[str, str, Path]], memo: ImageMemo,
                  warn: Callable[[str], None], base_url: str = ""):
-        import time
-
         now_ns = time.time_ns()
         self.root = root
         self.base_url = base_url.rstrip("/")
