@@ -18,6 +18,7 @@ import filelock
 import jinja2
 
 from . import __version__, cachefile, calendars, feeds, presence, seo, uptodate
+from .images import IMAGES_MEMO, ImageMemo, ImageTable
 from .config import SETTINGS_FILE, load_settings
 from .errors import SitegenError
 from .i18n import load_strings
@@ -63,6 +64,7 @@ class Builder:
         self.options = dict(base_url=base_url, output=output, drafts=drafts, future=future)
         self.cache_path = root / CACHE_FILE if cache else None
         self.memo = ReadMemo()
+        self.image_memo = ImageMemo()
         self.page_digests: dict[str, str] = {}
         self.output_key = ""
         self.produced: set[str] | None = None
@@ -91,12 +93,18 @@ class Builder:
             uptodate.forget(self.root)
             if not self._cache_loaded:
                 self._load_cache()
+                self.image_memo = ImageMemo.load(self.root / IMAGES_MEMO)
                 self._cache_loaded = True
         if current.settings_key != self.memo.settings_key:
             self.memo, self.page_digests = ReadMemo(current.settings_key), {}
         sources = read_sources(settings, self.memo)
         site = build_site(settings, sources)
-        check_images(site, {path for path, _, _ in file_copies(site)})
+        copies = file_copies(site)
+        check_images(site, {path for path, _, _ in copies})
+        # Before pages render: they show every image's size and variants.
+        images = ImageTable(self.root, copies, self.image_memo, settings.warnings.append, settings.base_url)
+        if self.cache_path is not None:
+            self.image_memo.save(self.root / IMAGES_MEMO)
         fail_if_strict(strict, settings.warnings)
 
         def before_swap(pages: int, files: int, produced: set[str]) -> Callable[[], None]:
@@ -111,7 +119,7 @@ class Builder:
             return lambda: [install() for install in installs]
 
         try:
-            pages, files, rendered, changed = self._write(site, current.settings_hash, before_swap)
+            pages, files, rendered, changed = self._write(site, current.settings_hash, before_swap, copies, images)
         except OSError as exc:
             raise disk_error(exc, settings.output, self.root) from None
         return BuildResult(pages, files, time.perf_counter() - started, settings.output, settings.warnings,
@@ -127,11 +135,11 @@ class Builder:
         return self._env[1], self._env[2]
 
     def _write(self, site: Site, settings_hash: str,
-               before_swap: Callable[[int, int, set[str]], Callable[[], None]]) -> tuple[int, int, int, list[str]]:
+               before_swap: Callable[[int, int, set[str]], Callable[[], None]],
+               copies: list[tuple[str, str, Path]], images: ImageTable) -> tuple[int, int, int, list[str]]:
         settings = site.settings
         specs = plan_pages(site)
-        extra = extra_outputs(site, specs)
-        copies = file_copies(site)
+        extra = extra_outputs(site, specs) + [(path, source, make, None) for path, source, make in images.outputs]
         claims = [(output_file(s.url), s.source) for s in specs]
         claims += [(path, source) for path, source, _, _ in extra]
         claims += [(path, source) for path, source, _ in copies]
@@ -145,10 +153,10 @@ class Builder:
                 env.cache.clear()  # never trust file times alone
             last_templates.clear()
             last_templates.update(templates)
-        renderer = Renderer(site, env)
+        renderer = Renderer(site, env, images)
         inputs = {**theme_inputs(settings.theme_dirs), **self.memo.hashes,
                   SETTINGS_FILE: settings_hash}
-        everywhere = site_digest(site, inputs)
+        everywhere = digest(site_digest(site, inputs), images.digest)
         shown = Inputs(inputs)
 
         output = settings.output

@@ -139,6 +139,8 @@ class FactCollector(HTMLParser):
                 facts.links.append(a["href"])
         else:
             facts.links += [a[attr] for attr in ("href", "src") if a.get(attr)]
+            # Each candidate of a srcset ("url 800w, url 1200w") is a file that must exist.
+            facts.links += [c.split()[0] for c in a.get("srcset", "").split(",") if c.strip()]
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":

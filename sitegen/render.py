@@ -24,6 +24,7 @@ from markupsafe import Markup
 from . import presence, seo
 from .errors import TemplateError
 from .i18n import Strings, load_strings
+from .images import ImageTable
 from .safetext import output_bytes
 from .models import Page, Post, Session
 from .sitemodel import Site
@@ -127,8 +128,10 @@ def make_environment(site: Site) -> jinja2.Environment:
 class Renderer:
     """Renders pages of one site; holds the Jinja environment and per-language views."""
 
-    def __init__(self, site: Site, env: jinja2.Environment | None = None):
+    def __init__(self, site: Site, env: jinja2.Environment | None = None, images: ImageTable | None = None):
         self.site = site
+        self.images = images
+        """When given, every page's `<img>` tags are sized (see sitegen.images)."""
         settings = site.settings
         self.env = env or make_environment(site)
         i18n_dirs = [d / "i18n" for d in settings.theme_dirs]
@@ -176,6 +179,8 @@ class Renderer:
             raise template_error(exc, site) from None
         except TemplateError:
             raise
+        if self.images is not None:
+            html = self.images.rewrite(html, spec.url)
         return output_bytes(html)
 
     def _context(self, spec: PageSpec, t: Strings) -> tuple[dict[str, Any], str, str, str | None, str]:

@@ -148,6 +148,14 @@ def op_edit_static(site: Path, n: int, data) -> None:
     (site / "content/static/notes.txt").write_text(f"notes {n}\n", encoding="utf-8")
 
 
+def op_edit_image(site: Path, n: int, data) -> None:
+    """The folder post's image redrawn, small or large enough for variants."""
+    from PIL import Image
+
+    size = data.draw(st.sampled_from([(600, 300), (900, 500), (1300, 700)]))
+    Image.new("RGB", size, ((n * 50) % 256, 90, 160)).save(site / "content/posts/bundle/diagram.png")
+
+
 def op_page(site: Path, n: int, data) -> None:
     path = site / "content/pages/contact.fr.md"
     if path.exists() and data.draw(st.booleans()):
@@ -169,7 +177,7 @@ def copy_of_mini_site() -> Iterator[Path]:
 
 
 OPERATIONS = [op_add, op_translate, op_delete, op_edit_body, op_retitle, op_retag, op_toggle_draft,
-              op_edit_service, op_edit_profile, op_override_template, op_edit_static, op_page, op_rename_markdown]
+              op_edit_service, op_edit_profile, op_override_template, op_edit_static, op_page, op_rename_markdown, op_edit_image]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
