@@ -184,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
 
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
     work = Path(tempfile.mkdtemp(prefix="sitegen-serve-bench-", dir=base))
+    servers: list[subprocess.Popen] = []
     try:
         site = generate(work / "site", args.posts)
         templates = site / "themes" / "default" / "templates"
@@ -193,14 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000", "PYTHONUNBUFFERED": "1"}
         started = time.perf_counter()
-        # The server's log goes to a file: a pipe nobody reads would fill up and stall it.
-        log = (work / "serve.log").open("w+", encoding="utf-8")
-        server = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--port", str(port)], cwd=site,
-                                  env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-        while "serving" not in (work / "serve.log").read_text(encoding="utf-8"):
-            if server.poll() is not None:
-                raise RuntimeError((work / "serve.log").read_text(encoding="utf-8"))
-            time.sleep(0.05)
+        server = start_logged([sys.executable, "-m", "sitegen", "serve", "--port", str(port)], site,
+                              work / "serve.log", "serving", env)
+        servers.append(server)
         first_build = time.perf_counter() - started
         events = Events(port)
         events.next()
@@ -221,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         browser_times = browser_runs(args, work, site, port, env) if args.browser else []
         server.terminate()
         server.wait(timeout=30)
+        servers.clear()
         rebuilt = [line for line in (work / "serve.log").read_text(encoding="utf-8").splitlines() if "rebuilt" in line]
         print("server log, last rebuilds:", *rebuilt[-3:], sep="\n  ")
         pages = sum(1 for _ in (site / ".sitegen-cache" / "preview").rglob("*.html"))
@@ -229,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label:40} n={len(times):3}  p50 {statistics.median(times):7.0f} ms  "
                   f"p95 {percentile(times, 0.95):7.0f} ms  max {max(times):7.0f} ms")
     finally:
+        for server in servers:  # a failed run must not leave a preview running
+            server.kill()
+            server.wait()
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

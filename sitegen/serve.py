@@ -26,6 +26,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -352,6 +353,17 @@ def quiet_in_workers() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def stop_on_sigterm(preview_pid: int, signum: int, frame: object) -> None:
+    """The preview stops on SIGTERM as on Ctrl-C. A build worker forked a
+    moment ago may still hold this handler (the signal came before
+    `quiet_in_workers` ran): it exits as SIGTERM's default would. Raising
+    there was swallowed by the fork hooks, left the worker alive and the
+    pool waiting for it forever, and every later rebuild with it."""
+    if os.getpid() != preview_pid:
+        os._exit(128 + signum)
+    raise KeyboardInterrupt
+
+
 def serve(root: Path, *, host: str, port: int, drafts: bool, future: bool, poll: bool,
           output: Path | None = None, quiet: bool = False, ready: threading.Event | None = None) -> None:
     output = output or root / ".sitegen-cache" / "preview"
@@ -394,7 +406,7 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, future: bool, poll:
         ready.set()
     if threading.current_thread() is threading.main_thread():
         # `kill` and process managers stop the preview like Ctrl-C does.
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        signal.signal(signal.SIGTERM, partial(stop_on_sigterm, os.getpid()))
         os.register_at_fork(after_in_child=quiet_in_workers)
     try:
         server.serve_forever(poll_interval=0.2)

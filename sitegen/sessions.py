@@ -8,18 +8,17 @@ ligne`…) is an online session, never a place called "online"; a city with
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Callable
 
+from .keys import check_keys
 from .models import Session
-from .yamlio import path_line, quoted
+from .yamlio import quoted
 
 if TYPE_CHECKING:
     from .readers import FileContext
 
-SESSION_KEYS = ("date", "end", "event", "city", "online", "url", "slides", "video")
 ONLINE_CITIES = {"online", "on line", "en ligne", "en línea", "in linea", "virtual", "virtuel", "remote"}
 """What people write in `city:` for a session with no place (any case)."""
 DATE_ONLY = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*")
@@ -43,7 +42,7 @@ def read_session(ctx: "FileContext", item: Any, i: int, check_link: Callable[...
         ctx.report("each session needs at least a date and an event, e.g. "
                    "{date: 2026-05-14, event: DevConf, city: Lyon}", "sessions", i)
         return None
-    warn_unknown_keys(ctx, item, i)
+    check_keys(ctx, item, "session", "sessions", i)
     start = when(ctx, item["date"], i, "date")
     end = when(ctx, item["end"], i, "end") if item.get("end") is not None else None
     for key in ("url", "slides", "video"):
@@ -88,17 +87,6 @@ def place(ctx: "FileContext", item: dict, i: int) -> tuple[str | None, bool]:
                        "remove one of them", "sessions", i, "online")
         return None, True
     return city, online
-
-
-def warn_unknown_keys(ctx: "FileContext", item: dict, i: int) -> None:
-    for key in item:
-        if key in SESSION_KEYS:
-            continue
-        close = difflib.get_close_matches(str(key), SESSION_KEYS, n=1)
-        advice = f"did you mean `{close[0]}`?" if close else "a session takes " + ", ".join(SESSION_KEYS)
-        line = path_line(ctx.text, ("sessions", i, key), ctx.first_line)
-        where = f"{ctx.display}:{line}" if line else ctx.display
-        ctx.settings.warnings.append(f"{where}: sessions.{i}: unknown key {quoted(key)}; {advice}")
 
 
 def text_or_none(value: Any) -> str | None:

@@ -142,11 +142,13 @@ def test_body_images_are_lazy_and_the_profile_photo_is_not(image_site: Path):
 def test_two_builds_give_identical_bytes_and_the_second_encodes_nothing(image_site: Path):
     first = build(image_site, "--output", "first")
     cache = image_site / IMAGES_CACHE
-    encoded = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.iterdir()}
+    # The memo of sizes may be written again (an image written a moment before
+    # a build is read again, as git does with racy files); encoded copies not.
+    encoded = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.iterdir() if p.name != "memo.json"}
     assert len(encoded) >= 8
     (image_site / "content/posts/second.md").touch()  # so the build does run
     second = build(image_site, "--output", "second")
-    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.iterdir()} == encoded
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.iterdir() if p.name != "memo.json"} == encoded
     assert differing_files(first, second) == []
     shutil.rmtree(cache)
     third = build(image_site, "--output", "third")

@@ -188,7 +188,7 @@ def test_a_naive_time_is_utc_without_a_timezone_key(mini_site: Path):
     ("date: 2099-03-05, event: Conf, city: online, online: false", 1,
      "content/talks/test-talk.yml:5: sessions.0: city 'online' says online but online is false"),
     ("date: 2099-03-05, event: Conf, slide: /x.pdf", 0,
-     "content/talks/test-talk.yml:5: sessions.0: unknown key 'slide'; did you mean `slides`?"),
+     "content/talks/test-talk.yml:5: sessions[0]: unknown key `slide`: did you mean `slides`? (ignored)"),
 ])
 def test_session_mistakes_name_the_line(mini_site: Path, session: str, status: int, message: str):
     (mini_site / "content/talks/test-talk.yml").write_text(talk("Oops", session), encoding="utf-8")
