@@ -22,7 +22,7 @@ SERVICE_FIELDS = frozenset({"title", "summary", "body", "tags", "image", "weight
                             "formats", "languages", "outcomes", "pricing", "expertise", "sessions", "slug",
                             "aliases", "updated"})
 PROFILE_FIELDS = frozenset({"name", "photo", "photo_alt", "job_title", "headline", "bio", "location", "email",
-                            "links", "languages_spoken", "availability"})
+                            "links", "languages_spoken", "availability", "booking"})
 
 # Known without warning: the fields, `params`, and what the default theme
 # reads from `meta` (`comments`, written by `sitegen import`).

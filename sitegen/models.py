@@ -218,6 +218,8 @@ class Profile:
     """(name, url) pairs: official profiles, `sameAs` and `rel=me`."""
     languages_spoken: dict[str, list[str]]
     availability: tuple[Notice, ...]
+    booking: str | None = None
+    """Where a client books a call or a meeting (a scheduling page, or a page of the site)."""
     source: str = "content/profile.yml"
     meta: dict[str, Any] = field(default_factory=dict)
     """Keys for templates: those under `params:`, and any other unknown key."""

@@ -507,6 +507,9 @@ def read_profile(settings: Settings, path: Path) -> Profile:
     links = profile_links(ctx, raw.get("links"))
     if raw.get("photo") is not None:
         check_link(ctx, raw["photo"], "photo")
+    booking = raw.get("booking")
+    if booking is not None:
+        check_link(ctx, booking, "booking")
     email = raw.get("email")
     if email and not EMAIL.fullmatch(str(email)):
         # It is written after mailto: in links, so '?' or '&' would add headers.
@@ -532,7 +535,7 @@ def read_profile(settings: Settings, path: Path) -> Profile:
         bio={c: render_markdown(t, c) for c, t in bio.items()},
         location=str(raw["location"]) if raw.get("location") else None,
         email=str(raw["email"]) if raw.get("email") else None,
-        links=links,
+        links=links, booking=str(booking).strip() if booking else None,
         languages_spoken={c: [str(x) for x in v] for c, v in spoken_by_lang.items()},
         availability=tuple(notices),
         source=ctx.display,

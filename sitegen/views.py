@@ -203,6 +203,7 @@ class ProfileView:
         self.bio = Markup(profile.bio[lang])
         self.location = profile.location
         self.email = profile.email
+        self.booking = site.urls.resolve(profile.booking, "/") if profile.booking else None
         self.links = [{"name": name, "url": url} for name, url in profile.links]
         self.meta = profile.meta
         locale = site.settings.language(lang).locale
