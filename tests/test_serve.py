@@ -96,8 +96,13 @@ class EventStream:
         head, self.buffer = self.buffer.split(marker, 1)
         return head
 
-    def next(self) -> tuple[str, dict]:
+    def next(self, timeout: float = 180) -> tuple[str, dict]:
+        # Keepalives arrive every 15 s: without a deadline of its own, a
+        # preview that never rebuilds would hang the test instead of failing it.
+        deadline = time.monotonic() + timeout
         while True:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no event from the preview in {timeout:.0f} s")
             block = self._until(b"\n\n").decode()
             if block.startswith(":"):
                 continue  # keepalive
