@@ -28,7 +28,8 @@ from .models import Post
 from .parallel import ordered_map
 from .readers import IGNORED, MARKDOWN_SUFFIXES, ReadMemo, read_sources
 from .safety import walk_files
-from .render import PageSpec, Renderer, alternates, make_environment, plan_pages
+from .pagespec import PageSpec
+from .render import Renderer, alternates, make_environment, plan_pages
 from .sitemodel import Site, build_site
 from .uptodate import BuildResult, digest, fail_if_strict
 from .urls import output_file

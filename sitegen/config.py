@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError, SitegenErrors
 from .i18n import Language, localize, string_gaps
+from .placeholders import base_url_warning
 from .safety import base_url_problem, hostname_problem, link_problem
 from .yamlio import key_line, parse_yaml, path_line, quoted, read_text
 
@@ -245,7 +246,6 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
         raise problems[0] if len(problems) == 1 else SitegenErrors(problems)
 
     warnings.extend(_string_gap_warnings(theme, theme_dirs, codes, text))
-    from .placeholders import base_url_warning  # it reads the starter, which imports this module
     warnings.extend(filter(None, [base_url_warning(text)]))
     return Settings(
         root=root,

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 import jinja2
 
 from .models import Post, Service
-from .render import SERVICE_KINDS, PageSpec, blog_page_count
+from .pagespec import SERVICE_KINDS, PageSpec, blog_page_count
 from .sitemodel import Site
 from .uptodate import digest, file_hash
 from .views import is_upcoming, related_posts

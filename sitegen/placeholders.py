@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .starter import BASE_URL_NOTE, TEXT
+from .starter_text import BASE_URL_NOTE, TEXT
 
 # (starter text keys, what it is, what to do): the sample text written in every language.
 SAMPLE_TEXT = [

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from PIL import Image, ImageFont
 
     from .models import Post
-    from .render import PageSpec
+    from .pagespec import PageSpec
     from .sitemodel import Site
 
 SOCIAL_SIZE = (1200, 630)

@@ -29,27 +29,7 @@ from .safetext import output_bytes
 from .models import Page, Post, Session
 from .sitemodel import Site
 from .views import ServiceView, SiteView, When, session_when, upcoming_sessions
-
-SERVICE_KINDS = ("talk", "workshop", "expertise")
-
-
-@dataclass(frozen=True, slots=True)
-class PageSpec:
-    """One HTML page to render."""
-
-    url: str
-    kind: str
-    lang: str
-    template: str
-    source: str
-    """What asks for this page, for collision messages."""
-    item: Any = None
-    number: int = 1
-
-
-def blog_page_count(site: Site, lang: str) -> int:
-    return max(1, math.ceil(len(site.listing[lang]) / site.settings.posts_per_page))
-
+from .pagespec import SERVICE_KINDS, PageSpec, blog_page_count
 
 def plan_pages(site: Site) -> list[PageSpec]:
     urls = site.urls

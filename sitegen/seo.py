@@ -18,7 +18,7 @@ from .safetext import output_bytes
 from .views import ServiceView
 
 if TYPE_CHECKING:
-    from .render import PageSpec
+    from .pagespec import PageSpec
     from .sitemodel import Site
 
 TITLE_LIMIT = 60
