@@ -8,9 +8,7 @@ that changed.
 
 from __future__ import annotations
 
-import math
 import sys
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path

@@ -37,7 +37,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from ..build.builder import Builder, BuildResult
-from ..settings.config import SHIPPED_THEMES, SOURCE_THEMES
+from ..settings.safety import SHIPPED_THEMES, SOURCE_THEMES
 from ..errors import SitegenError, UsageError
 from ..sources.readers import is_ignored
 

@@ -16,14 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import ConfigError, SitegenErrors
 from .i18n import Language, localize, string_gaps
 from .placeholders import base_url_warning
-from .safety import base_url_problem, hostname_problem, link_problem
+from .safety import SHIPPED_THEMES, SOURCE_THEMES, base_url_problem, hostname_problem, link_problem
 from .yamlio import key_line, parse_yaml, path_line, quoted, read_text
 
 SETTINGS_FILE = "site.yml"
 THEME_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-SHIPPED_THEMES = Path(__file__).parents[1] / "themes"
-# In a source checkout (editable install) the shipped theme sits beside the package.
-SOURCE_THEMES = Path(__file__).parents[2] / "themes"
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,13 +40,18 @@ class LinkOutside(ContentError):
                          hint="copy the file into the site instead of linking to it, or remove the link")
 
 
+# Where links may lead besides the site: the themes that ship with sitegen.
+SHIPPED_THEMES = Path(__file__).parents[1] / "themes"
+# In a source checkout (editable install) the shipped theme sits beside the package.
+SOURCE_THEMES = Path(__file__).parents[2] / "themes"
+
+
 def is_inside(path: Path, folders: tuple[Path, ...]) -> bool:
     return any(path == folder or folder in path.parents for folder in folders)
 
 
 def allowed_folders(root: Path) -> tuple[Path, ...]:
     """The site root and the shipped themes, resolved: where links may lead."""
-    from .config import SHIPPED_THEMES, SOURCE_THEMES
     return tuple(p.resolve() for p in (root, SHIPPED_THEMES, SOURCE_THEMES))
 
 

@@ -12,7 +12,7 @@ import difflib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .readers import FileContext
+    from .context import FileContext
 
 # What a reader turns into fields; any other top-level key stays in `meta`.
 POST_FIELDS = frozenset({"title", "date", "updated", "tags", "summary", "abstract", "slug", "series", "draft",

@@ -17,7 +17,7 @@ from .models import Session
 from ..settings.yamlio import path_line, quoted
 
 if TYPE_CHECKING:
-    from .readers import FileContext
+    from .context import FileContext
 
 SESSION_KEYS = ("date", "end", "event", "city", "online", "url", "slides", "video")
 ONLINE_CITIES = {"online", "on line", "en ligne", "en línea", "in linea", "virtual", "virtuel", "remote"}
