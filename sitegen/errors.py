@@ -128,3 +128,11 @@ class SitegenWarning:
         text = f"{where}: {message}" if where else message
         if text not in self.messages:
             self.messages.append(text)
+
+
+def path_for_messages(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to `root`, with `/`, when inside it; else as given."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -23,7 +23,7 @@ from ..outputs import calendars, feeds
 from ..pages import presence, seo
 from ..pages.images import IMAGES_MEMO, ImageMemo, ImageTable
 from ..settings.config import SETTINGS_FILE, load_settings
-from ..errors import SitegenError
+from ..errors import SitegenError, path_for_messages
 from ..settings.i18n import load_strings
 from ..site.image_refs import check_images
 from ..cache.incremental import Inputs, TemplateGraph, page_digest, site_digest, theme_inputs
@@ -464,18 +464,11 @@ def file_copies(site: Site) -> list[tuple[str, str, Path]]:
             rel = "theme/" + path.relative_to(static).as_posix()
             copies[rel] = (rel, "the theme", path)
     result = list(copies.values())
-    result += [(output_file(f.url), display(f.source, site.settings.root), f.source) for f in site.static]
+    result += [(output_file(f.url), path_for_messages(f.source, site.settings.root), f.source) for f in site.static]
     for post in site.posts:
         if post.folder:
             for path in walk_files(post.folder, site.settings.root, skip=IGNORED):
                 if path.suffix not in MARKDOWN_SUFFIXES:
                     rel = output_file(post.url + path.relative_to(post.folder).as_posix())
-                    result.append((rel, display(path, site.settings.root), path))
+                    result.append((rel, path_for_messages(path, site.settings.root), path))
     return result
-
-
-def display(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 
 from .. import __version__
-from ..errors import SitegenError, UsageError
+from ..errors import SitegenError, UsageError, path_for_messages
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,7 +149,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     options = ImportOptions(args.export, args.into or args.root, args.dry_run, args.media, args.comments,
                             args.media_timeout, args.media_max_mb)
-    report = do_import(options, display(args.export))
+    report = do_import(options, shown(args.export))
     print("\n".join(report.lines()))
     return 0
 
@@ -185,7 +185,7 @@ def run_build(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         reused = result.pages - result.rendered
         print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.1f} s "
-              f"into {display(result.output)}" + (f"; {reused} unchanged pages reused" if reused else ""))
+              f"into {shown(result.output)}" + (f"; {reused} unchanged pages reused" if reused else ""))
     if args.check:
         return audit_and_report(args.root, result.output, "text", args.strict, args.base_url)
     return 0
@@ -246,7 +246,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.root, output=args.output, base_url=args.base_url)
     if not (settings.output / "index.html").is_file():
-        raise UsageError(f"no built site in {display(settings.output)}; run sitegen build first")
+        raise UsageError(f"no built site in {shown(settings.output)}; run sitegen build first")
     return audit_and_report(args.root, settings.output, args.format, args.strict, args.base_url)
 
 
@@ -264,7 +264,7 @@ def run_init(args: argparse.Namespace) -> int:
     from .starter import init_site
 
     written = init_site(args.dir, args.languages, args.name, args.force)
-    print(f"wrote {len(written)} files into {display(args.dir)}; next: cd {display(args.dir)} && sitegen build")
+    print(f"wrote {len(written)} files into {shown(args.dir)}; next: cd {shown(args.dir)} && sitegen build")
     return 0
 
 
@@ -272,7 +272,7 @@ def run_theme_copy(args: argparse.Namespace) -> int:
     from .starter import copy_theme
 
     target = copy_theme(args.root, args.name, args.force)
-    print(f"copied the default theme into {display(target)}"
+    print(f"copied the default theme into {shown(target)}"
           + ("" if args.name == "default" else f"; set 'theme: {args.name}' in site.yml to use it"))
     return 0
 
@@ -283,15 +283,12 @@ def run_new(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.root)
     path = new_content(settings, args.kind, args.title, args.lang)
-    print(f"wrote {display(path)}")
+    print(f"wrote {shown(path)}")
     return 0
 
 
-def display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def shown(path: Path) -> str:
+    return path_for_messages(path, Path.cwd())
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from babel.dates import format_date as babel_format_date
 from markupsafe import Markup
 
 from . import presence, seo
-from ..errors import TemplateError
+from ..errors import TemplateError, path_for_messages
 from ..settings.i18n import Strings, load_strings
 from .images import ImageTable
 from .safetext import output_bytes
@@ -135,7 +135,7 @@ class Renderer:
         except jinja2.TemplateSyntaxError as exc:
             raise template_error(exc, self.site) from None
         except jinja2.TemplateNotFound as exc:
-            dirs = ", ".join(display(Path(d), self.site.settings.root) for d in self.env.loader.searchpath)
+            dirs = ", ".join(path_for_messages(Path(d), self.site.settings.root) for d in self.env.loader.searchpath)
             raise TemplateError(f"template '{exc.name}' not found (looked in {dirs})",
                                 hint=f"add {exc.name} to your theme's templates/ folder") from None
 
@@ -292,18 +292,12 @@ def isodate(value: date | datetime) -> str:
     return value.isoformat()
 
 
-def display(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def template_error(exc: jinja2.TemplateError, site: Site) -> TemplateError:
     """Name the template file and line of a Jinja error."""
     root = site.settings.root
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        return TemplateError(f"template syntax error: {exc.message}", display(Path(exc.filename), root), exc.lineno)
+        return TemplateError(f"template syntax error: {exc.message}", path_for_messages(Path(exc.filename), root),
+                             exc.lineno)
     # Jinja rewrites tracebacks so template frames carry the template's file and line.
     filename, lineno = None, None
     tb = sys.exc_info()[2]
@@ -316,5 +310,5 @@ def template_error(exc: jinja2.TemplateError, site: Site) -> TemplateError:
     hint = None
     if isinstance(exc, jinja2.UndefinedError):
         hint = "check the variable's spelling; 'sitegen docs templates' lists what each template gets"
-    return TemplateError(f"template error: {message}", display(Path(filename), root) if filename else None,
+    return TemplateError(f"template error: {message}", path_for_messages(Path(filename), root) if filename else None,
                          lineno, hint)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 
-from ..errors import TemplateError
+from ..errors import TemplateError, path_for_messages
 from .yamlio import parse_yaml, read_text
 
 
@@ -109,7 +109,7 @@ def load_strings(i18n_dirs: list[Path], lang: str, default_lang: str, root: Path
         for directory in reversed(i18n_dirs):  # shipped first, site theme overrides
             path = directory / f"{code}.yml"
             if path.is_file():
-                display = _display(path, root)
+                display = path_for_messages(path, root)
                 data = parse_yaml(read_text(path, display), display, error_class=TemplateError) or {}
                 if not isinstance(data, dict):
                     raise TemplateError("interface strings must be a mapping of key: text", display, 1)
@@ -150,10 +150,3 @@ def string_gaps(i18n_dirs: list[Path], codes: list[str]) -> dict[str, list[str] 
         elif expected - keys:
             gaps[code] = sorted(expected - keys)
     return gaps
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)

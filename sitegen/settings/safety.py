@@ -21,7 +21,7 @@ from typing import Iterator
 
 from slugify import slugify
 
-from ..errors import ContentError
+from ..errors import ContentError, path_for_messages
 
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -55,13 +55,6 @@ def allowed_folders(root: Path) -> tuple[Path, ...]:
     return tuple(p.resolve() for p in (root, SHIPPED_THEMES, SOURCE_THEMES))
 
 
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _written(link: Path) -> str | None:
     """The target as the link spells it (`/proc/self/environ`, not the pid)."""
     try:
@@ -81,9 +74,9 @@ def check_path(path: Path, root: Path, allowed: tuple[Path, ...] | None = None) 
     while probe != probe.parent:
         if probe.is_symlink():
             if not is_inside(probe.resolve(), allowed):
-                raise LinkOutside(_shown(probe, root), probe.resolve(), _written(probe))
+                raise LinkOutside(path_for_messages(probe, root), probe.resolve(), _written(probe))
         probe = probe.parent
-    raise LinkOutside(_shown(path, root), path.resolve())
+    raise LinkOutside(path_for_messages(path, root), path.resolve())
 
 
 def walk_files(folder: Path, root: Path, allowed: tuple[Path, ...] | None = None,
@@ -110,7 +103,7 @@ def walk_files(folder: Path, root: Path, allowed: tuple[Path, ...] | None = None
             if entry.is_symlink():
                 target = path.resolve()
                 if not is_inside(target, allowed):
-                    raise LinkOutside(_shown(path, root), target, _written(path))
+                    raise LinkOutside(path_for_messages(path, root), target, _written(path))
             if entry.is_dir():
                 yield from walk(path, above)
             elif entry.is_file():
