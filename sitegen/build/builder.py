@@ -22,7 +22,7 @@ from ..cache import cachefile, uptodate
 from ..outputs import calendars, feeds
 from ..pages import presence, seo
 from ..pages.images import IMAGES_MEMO, ImageMemo, ImageTable
-from ..settings.config import SETTINGS_FILE, load_settings
+from ..settings.config import CACHE_DIR, SETTINGS_FILE, load_settings
 from ..errors import SitegenError, path_for_messages
 from ..settings.i18n import load_strings
 from ..site.image_refs import check_images
@@ -40,11 +40,11 @@ from .writer import OutputError, StagedOutput, UpdatedOutput, check_collisions, 
 from .writer import shown as shown_path
 
 
-CACHE_FILE = Path(".sitegen-cache") / "build.msgpack"
-OLD_CACHE_FILE = Path(".sitegen-cache") / "build.pickle"
+CACHE_FILE = CACHE_DIR / "build.msgpack"
+OLD_CACHE_FILE = CACHE_DIR / "build.pickle"
 """Written by earlier versions; never read (loading a pickle runs code), removed."""
-OLD_TEMPLATE_CACHE = Path(".sitegen-cache") / "templates"
-LOCK_FILE = Path(".sitegen-cache") / "build.lock"
+OLD_TEMPLATE_CACHE = CACHE_DIR / "templates"
+LOCK_FILE = CACHE_DIR / "build.lock"
 LOCK_PATIENCE = 600.0
 """Seconds a build waits for another build of the same site before giving up."""
 CACHE_FORMAT = 3

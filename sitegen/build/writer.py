@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import ContentError, SitegenError
+from ..settings.config import CACHE_DIR
 
 MARKER = ".sitegen-output"
 MARKER_TEXT = (b"This folder is built by sitegen and replaced as a whole by every build.\n"
                b"Keep no files of your own here: they would be deleted.\n")
-LAST_BUILD = Path(".sitegen-cache") / "unchanged.json"
+LAST_BUILD = CACHE_DIR / "unchanged.json"
 """The last build's manifest (see uptodate.py): it lists the files an earlier
 sitegen, which wrote no marker, made."""
 

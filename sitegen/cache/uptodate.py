@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .. import __version__
-from ..settings.config import SETTINGS_FILE, Settings, load_settings
+from ..settings.config import CACHE_DIR, SETTINGS_FILE, Settings, load_settings
 from ..errors import SitegenError
 from ..sources.hashing import RACY_SECONDS, digest, file_hash
 
 if TYPE_CHECKING:
     from ..sources.models import Sources
 
-UNCHANGED_FILE = Path(".sitegen-cache") / "unchanged.json"
+UNCHANGED_FILE = CACHE_DIR / "unchanged.json"
 
 
 @dataclass

@@ -11,12 +11,12 @@ from babel import Locale, UnknownLocaleError
 from slugify import slugify
 
 from .. import __version__
-from ..settings.config import source_date
+from ..settings.config import CACHE_DIR, source_date
 from ..settings.safety import SHIPPED_THEMES, SOURCE_THEMES
 from ..errors import UsageError
 from ..settings.starter_text import BASE_URL_NOTE, TEXT
 
-GITIGNORE = "/public/\n/.public.building/\n/.public.previous/\n/.sitegen-cache/\n__pycache__/\n"
+GITIGNORE = f"/public/\n/.public.building/\n/.public.previous/\n/{CACHE_DIR}/\n__pycache__/\n"
 
 # Sitegen sites live at the root of a domain, so a GitHub Pages site is a
 # user site (<user>.github.io) or has a custom domain (`cname` in site.yml).

@@ -36,6 +36,7 @@ from urllib.parse import unquote, urlsplit
 
 from slugify import slugify
 
+from ..settings.config import CACHE_DIR
 from ..site.urls import output_file
 
 LARGE = 800
@@ -45,7 +46,7 @@ WIDTHS = (480, 800, 1200, 1600)
 SIZES = "(min-width: 46rem) 42rem, 100vw"
 """The default theme's measure: what a body image is shown at. A template's own `sizes` wins."""
 VARIANT_DIR = "_img"
-IMAGES_CACHE = Path(".sitegen-cache") / "images"
+IMAGES_CACHE = CACHE_DIR / "images"
 IMAGES_MEMO = IMAGES_CACHE / "memo.json"
 RECIPE = "1"
 """Bump when the encoding below changes, so cached variants are made again."""

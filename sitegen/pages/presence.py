@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from ..settings.i18n import Strings
+from ..settings.config import CACHE_DIR
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from ..site.sitemodel import Site
 
 SOCIAL_SIZE = (1200, 630)
-SOCIAL_CACHE = Path(".sitegen-cache") / "social"
+SOCIAL_CACHE = CACHE_DIR / "social"
 SOCIAL_DESIGN = "1"
 """Bump when the drawing code changes, so cached images are redrawn."""
 VCARD_URL = "/contact.vcf"

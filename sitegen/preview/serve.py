@@ -38,6 +38,7 @@ from watchdog.observers.polling import PollingObserver
 
 from ..build.builder import Builder, BuildResult
 from ..settings.safety import SHIPPED_THEMES, SOURCE_THEMES
+from ..settings.config import CACHE_DIR
 from ..errors import SitegenError, UsageError
 from ..sources.readers import is_ignored
 
@@ -354,7 +355,7 @@ def quiet_in_workers() -> None:
 
 def serve(root: Path, *, host: str, port: int, drafts: bool, future: bool, poll: bool,
           output: Path | None = None, quiet: bool = False, ready: threading.Event | None = None) -> None:
-    output = output or root / ".sitegen-cache" / "preview"
+    output = output or root / CACHE_DIR / "preview"
     quiet_seconds = quiet_window()
     try:
         server = PreviewServer((host, port), BaseHTTPRequestHandler)
@@ -372,7 +373,7 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, future: bool, poll:
     preview.rebuild()
 
     observer = PollingObserver(timeout=0.5) if poll else Observer()
-    handler = ChangeHandler(preview, [output, root / ".sitegen-cache", root / ".git",
+    handler = ChangeHandler(preview, [output, root / CACHE_DIR, root / ".git",
                                       *(root / name for name in ("public",))])
     # Only what the site is made of is watched: watching the whole folder
     # would put the output (thousands of folders) under watch too, and each

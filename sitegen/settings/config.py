@@ -20,6 +20,8 @@ from .safety import SHIPPED_THEMES, SOURCE_THEMES, base_url_problem, hostname_pr
 from .yamlio import key_line, parse_yaml, path_line, quoted, read_text
 
 SETTINGS_FILE = "site.yml"
+CACHE_DIR = Path(".sitegen-cache")
+"""Where builds keep what they reuse (relative to the site root); safe to delete."""
 THEME_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
