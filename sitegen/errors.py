@@ -117,14 +117,9 @@ class UsageError(SitegenError):
     """The command line itself is wrong (exit status 2)."""
 
 
-class SitegenWarning:
-    """Collects warnings; `--strict` turns them into a failed build."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def warn(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
-        where = f"{path}:{line}" if path and line else (str(path) if path else "")
-        text = f"{where}: {message}" if where else message
-        if text not in self.messages:
-            self.messages.append(text)
+def path_for_messages(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to `root`, with `/`, when inside it; else as given."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

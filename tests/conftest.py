@@ -50,7 +50,7 @@ def fill_in_starter(site: Path) -> None:
     placeholders (city, links, e-mail, address, sample texts) with their own."""
     import re
 
-    from sitegen.starter import BASE_URL_NOTE, TEXT
+    from sitegen.settings.starter_text import BASE_URL_NOTE, TEXT
     samples = [text.split("{")[0] for key in ("bio", "talk_title", "talk_summary", "talk_body", "expertise_title",
                                               "expertise_summary", "expertise_body", "post_summary", "post_body")
                for text in TEXT[key].values()]

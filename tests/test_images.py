@@ -20,9 +20,9 @@ from PIL import Image, ImageDraw
 
 from conftest import run_sitegen
 from treediff import differing_files
-from sitegen import markdown, markdown_fast
-from sitegen.build import Builder
-from sitegen.images import IMAGES_CACHE, svg_size
+from sitegen.sources import markdown, markdown_fast
+from sitegen.build.builder import Builder
+from sitegen.pages.images import IMAGES_CACHE, svg_size
 
 REMOTE = "https://images.example/remote.png"
 
@@ -218,7 +218,7 @@ def test_both_markdown_paths_give_the_same_img_markup(text: str):
 @pytest.fixture
 def table(tmp_path: Path):
     """An image table over two real files: a small PNG (200×100) and a large one (1000×500)."""
-    from sitegen.images import ImageMemo, ImageTable
+    from sitegen.pages.images import ImageMemo, ImageTable
 
     Image.new("RGB", (200, 100), "teal").save(tmp_path / "small.png")
     photo(tmp_path / "big.png", (1000, 500))
@@ -267,7 +267,7 @@ def test_a_large_image_is_offered_in_a_picture(table, written: str, sizes: str):
 
 
 def test_what_images_hold_is_remembered_between_runs_and_a_damaged_memo_is_ignored(image_site: Path):
-    from sitegen.images import IMAGES_MEMO
+    from sitegen.pages.images import IMAGES_MEMO
 
     past = time.time_ns() - 3600 * 1_000_000_000  # older than the racy window, so the memo is trusted
     for path in (image_site / "content").rglob("*"):

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, TODAY_EPOCH, run_sitegen
 from treediff import differing_files
-from sitegen.build import Builder, build
+from sitegen.build.builder import Builder, build
 
 TAGS = ["testing", "écoles", "python", "tests", "ci"]
 POSTS = "content/posts"
@@ -252,7 +252,7 @@ def test_a_build_with_nothing_changed_does_nothing_but_repairs_and_warns(mini_si
     assert "built " in again.stdout
     assert "title has no 'fr' text" in again.stderr, "the last build's warnings are repeated"
     imported = {line.split("|")[-1].strip() for line in again.stderr.splitlines() if line.startswith("import time:")}
-    assert "sitegen.uptodate" in imported
+    assert "sitegen.cache.uptodate" in imported
     assert not imported & {"sitegen.build", "jinja2", "markdown_it", "pygments"}, "with nothing to do, nothing heavy"
     assert cache.stat().st_mtime_ns == cache_written
     assert outputs == {p: p.stat().st_mtime_ns for p in (mini_site / "public").rglob("*") if p.is_file()}

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPO, TODAY_EPOCH
 from treediff import differing_files
-from sitegen import markdown, markdown_fast
+from sitegen.sources import markdown, markdown_fast
 
 pytestmark = pytest.mark.skipif(not markdown_fast.AVAILABLE, reason="markdown-it-pyrs is not installed")
 
@@ -131,8 +131,8 @@ def test_build_without_the_fast_renderer_gives_the_same_site(tmp_path):
     """The plain-Python way is the fallback when markdown-it-pyrs is missing."""
     def build(output: Path, hide_fast: bool) -> None:
         hide = "import sys; sys.modules['markdown_it_pyrs'] = None; " if hide_fast else ""
-        code = (f"{hide}from sitegen import markdown_fast; assert markdown_fast.AVAILABLE is {not hide_fast}; "
-                f"from sitegen.cli import main; raise SystemExit(main(['build', '--no-cache', '--output', {str(output)!r}]))")
+        code = (f"{hide}from sitegen.sources import markdown_fast; assert markdown_fast.AVAILABLE is {not hide_fast}; "
+                f"from sitegen.commands.cli import main; raise SystemExit(main(['build', '--no-cache', '--output', {str(output)!r}]))")
         result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                                 env={**os.environ, "SITEGEN_JOBS": "1", "SOURCE_DATE_EPOCH": TODAY_EPOCH})
         assert result.returncode == 0, result.stderr

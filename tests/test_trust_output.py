@@ -212,7 +212,7 @@ def plant_bytecode(site: Path) -> Path:
     with a pickle that would create the canary when loaded."""
     import jinja2
     from jinja2.bccache import BytecodeCache, bc_magic
-    from sitegen.config import load_settings
+    from sitegen.settings.config import load_settings
 
     canary = site.parent / CANARY_NAME
     folder = site / ".sitegen-cache" / "templates"

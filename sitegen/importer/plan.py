@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from slugify import slugify
 
-from ..urls import Urls, alias_url
+from ..site.urls import Urls, alias_url
 from .records import Item
 from .text import plain_text
 

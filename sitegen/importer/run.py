@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import load_settings
+from ..settings.config import load_settings
 from ..errors import UsageError
-from ..urls import Urls
+from ..site.urls import Urls
 from .detect import read_export
 from .document import Context, convert
 from .media import Media

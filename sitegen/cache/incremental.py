@@ -1,0 +1,194 @@
+"""What each page depends on, so a rebuild re-renders only what changed.
+
+Every page gets a digest of everything it shows: the sources of the records
+it lists or links to (in order), the templates it is rendered with, and the
+site-wide inputs (settings, profile, interface strings, today's notices).
+A page whose digest is the one of the last build, and whose file is still
+there, is not rendered again. Membership changes (a new post in a tag, a post
+leaving a series, a shifted blog page) change the list of dependencies, so
+they change the digest too.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+
+from ..sources.models import Post, Service
+from ..pages.spec import SERVICE_KINDS, PageSpec, blog_page_count
+from ..site.sitemodel import Site
+from ..sources.hashing import digest, file_hash
+from ..site.views import is_upcoming, related_posts
+
+
+class TemplateGraph:
+    """A theme's templates and the names each one extends, includes or
+    imports, read once per build."""
+
+    def __init__(self, env: jinja2.Environment):
+        loader = env.loader
+        assert isinstance(loader, jinja2.FileSystemLoader)
+        self.sources: dict[str, str] = {}
+        self.references: dict[str, set[str] | None] = {}
+        for name in sorted(loader.list_templates()):
+            try:
+                source, _, _ = loader.get_source(env, name)
+            except jinja2.TemplateNotFound:
+                continue
+            self.sources[name] = source
+            self.references[name] = referenced_templates(source)
+
+    def closure(self, name: str) -> set[str]:
+        """`name` and every template it loads; all of them when one is
+        named at run time."""
+        done: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in done:
+                continue
+            done.add(current)
+            refs = self.references.get(current, set())
+            if refs is None:
+                return set(self.sources)
+            todo.extend(refs)
+        return done
+
+    def digests(self, names: Iterable[str]) -> dict[str, str]:
+        """Per template: a digest of its own file and of every template it loads."""
+        return {name: digest(*(f"{n}:{self.sources.get(n, 'missing')}" for n in sorted(self.closure(name))))
+                for name in names}
+
+    def used(self, names: Iterable[str]) -> set[str]:
+        """The templates rendering `names` loads, those among them that exist."""
+        return {n for name in names for n in self.closure(name) if n in self.sources}
+
+
+TEMPLATE_TAG = re.compile(r"{%-?\s*(extends|include|import|from)\s+(.*?)-?%}", re.S)
+LITERAL_NAME = re.compile(r"""^(["'])([^"']+)\1""")
+
+
+def referenced_templates(source: str) -> set[str] | None:
+    """Names a template extends, includes or imports; None when one is
+    computed at run time. (A regular expression: parsing every template on
+    every rebuild costs more than the rest of a small rebuild.)"""
+    found: set[str] = set()
+    for _, rest in TEMPLATE_TAG.findall(source):
+        literal = LITERAL_NAME.match(rest.strip())
+        if literal is None:
+            return None
+        found.add(literal.group(2))
+    return found
+
+
+class Inputs:
+    """Tokens naming what a page shows: a source's whole content (its own
+    page), or only what lists show of a post (title, summary, date, tags…),
+    so editing a post's body re-renders its page but not every list."""
+
+    def __init__(self, hashes: dict[str, str]):
+        self.hashes = hashes
+        self._listed: dict[int, str] = {}
+
+    def whole(self, items: Iterable[Any]) -> list[str]:
+        return [f"{item.source}={self.hashes.get(item.source, '')}" for item in items]
+
+    def listed(self, posts: Iterable[Post]) -> list[str]:
+        tokens = []
+        for post in posts:
+            key = self._listed.get(id(post))
+            if key is None:
+                key = self._listed[id(post)] = digest(
+                    post.source, post.url, post.lang, post.title, post.date, post.updated, post.summary,
+                    sorted(post.abstract.items()), post.tag_names, post.reading_minutes, post.image, post.series_name,
+                    sorted((post.series_names or {}).items()),
+                    post.original, post.draft, [t.url for t in post.translations])
+            tokens.append(key)
+        return tokens
+
+
+def post_dependencies(post: Post, inputs: Inputs) -> list[str]:
+    """A post page shows itself, its translations (switcher, hreflang), its
+    series neighbours and list, and its similar posts."""
+    deps = [*inputs.whole([post]), *inputs.listed(post.translations), *inputs.listed(post.similar)]
+    if post.series:
+        deps += ["series", post.series.name, post.series.url, *inputs.listed(post.series.posts)]
+    return deps
+
+
+def page_dependencies(site: Site, spec: PageSpec, inputs: Inputs) -> list[str]:
+    """What a page shows, in the order it shows it."""
+    kind, lang, item = spec.kind, spec.lang, spec.item
+    listing = site.listing[lang]
+    if kind == "post":
+        return post_dependencies(item, inputs)
+    if kind == "page":
+        return [*inputs.whole([item]), *(f"{t.lang}:{t.url}:{t.title}" for t in item.translations)]
+    if kind == "blog":
+        # hreflang links a page N to page N of languages that have that many.
+        pages = [f"{code}:{blog_page_count(site, code)}" for code in site.settings.codes]
+        per_page = site.settings.posts_per_page
+        return [*pages, *inputs.listed(listing[(spec.number - 1) * per_page: spec.number * per_page])]
+    if kind == "archive":
+        return inputs.listed(listing)
+    if kind == "home":
+        # The upcoming block moves with the clock as sessions pass.
+        return [*inputs.listed(listing[:5]), *inputs.whole(site.services), *session_states(site, site.services)]
+    if kind == "tags":
+        return [f"{entry.slug}:{entry.name}:{len(entry.posts)}" for entry in site.tags[lang].values()]
+    if kind == "tag":
+        return [*(f"{code}:{item.slug in site.tags[code]}" for code in site.settings.codes),
+                *inputs.listed(item.posts)]
+    if kind == "series":
+        # Its name may come from a post it does not list (the one naming it by language).
+        return [item.name, *(f"{code}:{slug}" for code, slug in sorted(item.alternates.items())),
+                *inputs.listed(item.posts)]
+    if kind == "services":
+        # Their cards show each service's next session.
+        return [*inputs.whole(site.services_of(item)), *session_states(site, site.services_of(item))]
+    if kind in SERVICE_KINDS:
+        # Service pages show the expertise they name and the posts sharing
+        # their tags; expertise pages the services naming them, as cards with
+        # their next session. Sessions move from upcoming to past with the clock.
+        return [*inputs.whole(site.services), *inputs.listed(related_posts(item, listing)),
+                *session_states(site, site.services)]
+    return []
+
+
+def session_states(site: Site, services: Iterable[Service]) -> list[str]:
+    """Each session and whether it is still upcoming: the clock moves it to the past."""
+    settings = site.settings
+    return [f"{s.start.isoformat()}:{is_upcoming(s, settings.now, settings.timezone)}"
+            for service in services for s in service.sessions]
+
+
+def site_digest(site: Site, inputs: dict[str, str]) -> str:
+    """Inputs every page shows: settings, profile, strings, notices in force."""
+    settings = site.settings
+    return digest(
+        inputs.get("site.yml"), settings.base_url, settings.drafts, settings.future, settings.output,
+        site.profile.source, inputs.get(site.profile.source),
+        *(f"{k}={v}" for k, v in sorted(inputs.items()) if k.startswith("i18n:")),
+        *(f"{n.start}:{n.until}" for n in site.notices),
+    )
+
+
+def page_digest(site: Site, spec: PageSpec, global_digest: str, templates: dict[str, str],
+                inputs: Inputs) -> str:
+    return digest(global_digest, templates.get(spec.template, "missing"), spec.url, spec.kind, spec.lang,
+                  spec.number, *page_dependencies(site, spec, inputs))
+
+
+def theme_inputs(theme_dirs: Iterable[Path]) -> dict[str, str]:
+    """Digests of the interface strings files, which every page shows."""
+    found: dict[str, str] = {}
+    for directory in theme_dirs:
+        folder = directory / "i18n"
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.yml")):
+                found[f"i18n:{path}"] = file_hash(path)
+    return found
+

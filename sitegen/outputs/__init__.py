@@ -1,0 +1,1 @@
+"""Outputs beside the pages: feeds and calendars."""

@@ -1,0 +1,1 @@
+"""Pages: what each page is (spec), its head and JSON-LD (seo), social card and images, and rendering to HTML."""

@@ -1,0 +1,35 @@
+"""What a page is before it is rendered: its URL, kind, language and item.
+
+It sits apart from rendering so that the head (seo), the social card
+(presence) and the page digests (incremental) can name a page without
+importing the renderer, and imports go one way.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..site.sitemodel import Site
+
+SERVICE_KINDS = ("talk", "workshop", "expertise")
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One HTML page to render."""
+
+    url: str
+    kind: str
+    lang: str
+    template: str
+    source: str
+    """What asks for this page, for collision messages."""
+    item: Any = None
+    number: int = 1
+
+
+def blog_page_count(site: Site, lang: str) -> int:
+    return max(1, math.ceil(len(site.listing[lang]) / site.settings.posts_per_page))

@@ -1,0 +1,1 @@
+"""The preview server: builds on change and reloads the browser."""
