@@ -20,7 +20,8 @@ import jinja2
 from .. import __version__
 from ..cache import cachefile, uptodate
 from ..outputs import calendars, feeds
-from ..pages import presence, seo
+from ..outputs import social_images
+from ..pages import seo
 from ..pages.images import IMAGES_MEMO, ImageMemo, ImageTable
 from ..settings.config import CACHE_DIR, SETTINGS_FILE, load_settings
 from ..errors import SitegenError, path_for_messages
@@ -424,7 +425,7 @@ def extra_outputs(site: Site, specs: list[PageSpec]) -> list[tuple[str, str, obj
         outputs.append((output_file(old), f"{source} (alias {old})", redirect_page(site, new), None))
     outputs += [(path, source, data, None) for path, source, data in hosting_files(site)]
     # /contact.vcf and the generated social images
-    outputs += [(path, source, data, None) for path, source, data in presence.outputs(site)]
+    outputs += [(path, source, data, None) for path, source, data in social_images.outputs(site)]
     # /events.ics, /fr/events.ics and each upcoming session's own file: remade on
     # every build (they change with the clock), rewritten only when their bytes differ.
     outputs += [(path, source, data, None) for path, source, data in calendars.outputs(site, strings)]

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import posixpath
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urljoin
 
 from slugify import slugify
 
 from ..settings.safety import normal_site_path
 
+VCARD = "/contact.vcf"
+"""The profile as a vCard: one file for the site, in the default language."""
 SERVICE_SECTIONS = {"talk": "talks", "workshop": "workshops", "expertise": "expertise"}
 
 
@@ -64,6 +67,21 @@ class Urls:
         stamp = start.isoformat()[:16].replace(":", "")
         name = slugify(event, max_length=40, word_boundary=True) or "session"
         return f"{self.service(kind, slug, lang)}{stamp}-{name}.ics"
+
+    def card(self, lang: str) -> str:
+        """The printable business card page."""
+        return self.prefix(lang) + "/card/"
+
+    def vcard(self) -> str:
+        return VCARD
+
+    def social(self, lang: str) -> str:
+        """The generated social image of a language's pages without an image."""
+        return f"/social/{lang}.png"
+
+    def post_social(self, post: Any) -> str:
+        """A post's own generated social image (`social_images: posts`)."""
+        return f"/social/{post.lang}/posts/{post.slug}.png"
 
     def archive(self, lang: str) -> str:
         return f"{self.prefix(lang)}/archive/"
