@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import posixpath
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from slugify import slugify
 
 from ..settings.safety import normal_site_path
+
+if TYPE_CHECKING:
+    from ..sources.models import Post
 
 VCARD = "/contact.vcf"
 """The profile as a vCard: one file for the site, in the default language."""
@@ -79,7 +82,7 @@ class Urls:
         """The generated social image of a language's pages without an image."""
         return f"/social/{lang}.png"
 
-    def post_social(self, post: Any) -> str:
+    def post_social(self, post: "Post") -> str:
         """A post's own generated social image (`social_images: posts`)."""
         return f"/social/{post.lang}/posts/{post.slug}.png"
 
