@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import sys
 import time
 from contextlib import contextmanager
@@ -16,8 +15,7 @@ from typing import Callable, Iterator
 import filelock
 import jinja2
 
-from .. import __version__
-from ..cache import cachefile, uptodate
+from ..cache import store, uptodate
 from ..cache.incremental import Inputs, TemplateGraph, page_digest, site_digest, theme_inputs
 from ..cache.uptodate import BuildResult, digest, fail_if_strict
 from ..errors import SitegenError
@@ -36,15 +34,9 @@ from .gather import Plan, file_copies, gather
 from .writer import OutputError, StagedOutput, UpdatedOutput, check_output_folder
 from .writer import shown as shown_path
 
-CACHE_FILE = CACHE_DIR / "build.msgpack"
-OLD_CACHE_FILE = CACHE_DIR / "build.pickle"
-"""Written by earlier versions; never read (loading a pickle runs code), removed."""
-OLD_TEMPLATE_CACHE = CACHE_DIR / "templates"
 LOCK_FILE = CACHE_DIR / "build.lock"
 LOCK_PATIENCE = 600.0
 """Seconds a build waits for another build of the same site before giving up."""
-CACHE_FORMAT = 3
-"""Changes whenever what the cache holds changes shape, so an older one is ignored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +111,7 @@ class Builder:
         self.progress = progress
         """`progress(stage, done, total)` for a progress bar on long builds."""
         self.options = dict(base_url=base_url, output=output, drafts=drafts, future=future)
-        self.cache_path = root / CACHE_FILE if cache else None
+        self.cache_path = root / store.CACHE_FILE if cache else None
         self.memo = ReadMemo()
         self.image_memo = ImageMemo()
         self.page_digests: dict[str, str] = {}
@@ -178,7 +170,10 @@ class Builder:
         """The last build's record is dropped (this build replaces it); the cache is read once per Builder."""
         uptodate.forget(self.root)
         if not self._cache_loaded:
-            self._load_cache()
+            memory = store.load(self.root, self.notes)
+            if memory is not None:
+                self.memo, self.page_digests, self.output_key = memory.memo, memory.page_digests, memory.output_key
+                self.produced = memory.produced
             self.image_memo = ImageMemo.load(self.root / IMAGES_MEMO)
             self._cache_loaded = True
 
@@ -203,7 +198,8 @@ class Builder:
         if self.cache_path is None:
             return lambda: None
         until = uptodate.next_clock_change(settings, sources)
-        installs = [self._prepare_cache(),
+        memory = store.BuildMemory(self.memo, self.page_digests, self.output_key, self.produced)
+        installs = [store.prepare(self.root, memory, self.notes),
                     uptodate.prepare_record(self.root, current, until=until, pages=pages, files=files,
                                             warnings=settings.warnings, produced=produced)]
         return lambda: [install() for install in installs]
@@ -318,76 +314,6 @@ class Builder:
             self.page_digests, self.output_key, self.produced = last
             raise
         return after_swap
-
-    def _load_cache(self) -> None:
-        """A cache that does not load, or is from another sitegen, is
-        ignored (and replaced after the build), never trusted."""
-        assert self.cache_path is not None
-        # Left by earlier versions: a pickle and Jinja bytecode, never loaded again.
-        (self.root / OLD_CACHE_FILE).unlink(missing_ok=True)
-        shutil.rmtree(self.root / OLD_TEMPLATE_CACHE, ignore_errors=True)
-        try:
-            data = self.cache_path.read_bytes()
-        except OSError:
-            return  # no cache yet
-        try:
-            state = cachefile.loads(data)
-            if not isinstance(state, dict) or state.get("version") != [CACHE_FORMAT, __version__]:
-                return  # another sitegen's: silently rebuilt
-            memo = ReadMemo(state["settings_key"], state["records"], state["stats"], state["hashes"])
-            pages, output, produced = state["pages"], state["output"], state["produced"]
-            if not (_str_map(pages) and isinstance(output, str) and _valid_memo(memo)
-                    and (produced is None or all(isinstance(p, str) for p in produced))):
-                raise cachefile.CacheFormatError("unexpected shape")
-        except (cachefile.CacheFormatError, KeyError, TypeError, ValueError):
-            self.notes.append(f"{shown_path(self.cache_path, self.root)} is damaged or was not written by sitegen: "
-                              "ignored (this build renders everything and replaces it)")
-            return
-        self.memo, self.page_digests, self.output_key = memo, pages, output
-        self.produced = set(produced) if produced is not None else None
-
-    def _prepare_cache(self) -> Callable[[], None]:
-        """Write the cache beside its place; returns the rename that puts it
-        there. A cache that cannot be written is left out, with a note."""
-        assert self.cache_path is not None
-        partial = self.cache_path.with_suffix(".partial")
-        try:
-            payload = cachefile.dumps({
-                "version": [CACHE_FORMAT, __version__], "settings_key": self.memo.settings_key,
-                "records": self.memo.records, "stats": self.memo.stats, "hashes": self.memo.hashes,
-                "pages": self.page_digests, "output": self.output_key,
-                "produced": sorted(self.produced) if self.produced is not None else None})
-            partial.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(payload)
-        except (RecursionError, TypeError, OverflowError, OSError) as exc:
-            partial.unlink(missing_ok=True)
-            self.cache_path.unlink(missing_ok=True)
-            self.notes.append(f"the build cache was not saved ({type(exc).__name__}: {exc}); "
-                              "the next build renders everything")
-            return lambda: None
-        return lambda: _rename_quietly(partial, self.cache_path)
-
-
-def _str_map(value: object) -> bool:
-    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
-
-
-def _valid_memo(memo: ReadMemo) -> bool:
-    """The memo's shape, as read_sources relies on it; the records themselves
-    are sitegen's classes or the file would not have loaded."""
-    return (isinstance(memo.settings_key, str) and _str_map(memo.hashes)
-            and isinstance(memo.records, dict) and isinstance(memo.stats, dict)
-            and all(isinstance(k, str) and isinstance(v, tuple) and len(v) == 3 and isinstance(v[0], str)
-                    and type(v[1]).__name__ in cachefile.RECORDS and isinstance(v[2], list)
-                    for k, v in memo.records.items())
-            and all(isinstance(k, str) and isinstance(v, tuple) and len(v) == 3 for k, v in memo.stats.items()))
-
-
-def _rename_quietly(source: Path, target: Path) -> None:
-    try:
-        os.replace(source, target)
-    except OSError:
-        pass  # after the swap nothing may fail: without it, the next build is cold
 
 
 @contextmanager
