@@ -50,8 +50,3 @@ class Output:
     listed: list[Post] | None = None
     """For feeds: the posts it lists. Such an output changes only with them, so
     an incremental build keeps it when they did not change; None: always made."""
-
-    @property
-    def deferred(self) -> bool:
-        """Whether its bytes are made by a function, in the workers."""
-        return callable(self.content)
