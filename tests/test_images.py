@@ -219,11 +219,13 @@ def test_both_markdown_paths_give_the_same_img_markup(text: str):
 def table(tmp_path: Path):
     """An image table over two real files: a small PNG (200×100) and a large one (1000×500)."""
     from sitegen.pages.images import ImageMemo, ImageTable
+    from sitegen.site.files import FileCopy
 
     Image.new("RGB", (200, 100), "teal").save(tmp_path / "small.png")
     photo(tmp_path / "big.png", (1000, 500))
     warnings: list[str] = []
-    copies = [("img/small.png", "small.png", tmp_path / "small.png"), ("img/big.png", "big.png", tmp_path / "big.png")]
+    copies = [FileCopy("img/small.png", "small.png", tmp_path / "small.png"),
+              FileCopy("img/big.png", "big.png", tmp_path / "big.png")]
     return ImageTable(tmp_path, copies, ImageMemo(), warnings.append, "https://ada.example")
 
 

@@ -27,6 +27,7 @@ from typing import Iterable
 
 from ..errors import ContentError, SitegenError
 from ..settings.config import CACHE_DIR
+from ..site.files import Claim
 
 MARKER = ".sitegen-output"
 MARKER_TEXT = (b"This folder is built by sitegen and replaced as a whole by every build.\n"
@@ -44,10 +45,11 @@ class OutputError(SitegenError):
     """The output folder cannot be used, or the disk refused a write."""
 
 
-def check_collisions(claims: list[tuple[str, str]]) -> None:
-    """`claims`: (output file, source). Refuse two sources for one file."""
+def check_collisions(claims: list[Claim]) -> None:
+    """Refuse two sources for one output file."""
     owners: dict[str, str] = {}
-    for path, source in claims:
+    for claim in claims:
+        path, source = claim.path, claim.source
         other = owners.get(path)
         if other is not None and other != source:
             raise ContentError(

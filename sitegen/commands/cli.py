@@ -11,9 +11,13 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from .. import __version__
 from ..errors import SitegenError, UsageError, path_for_messages
+
+if TYPE_CHECKING:
+    from ..cache.uptodate import BuildResult
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,12 +236,19 @@ def progress_delay(default: float) -> float:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from ..build.builder import Builder
     from ..preview.serve import serve
 
     if not (args.root / "site.yml").is_file():
         raise UsageError(f"no site.yml in {args.root.resolve()}; run sitegen serve in a site folder "
                          f"(or start one with sitegen init)")
-    serve(args.root, host=args.host, port=args.port, drafts=args.drafts, future=args.future, poll=args.poll)
+
+    def build_for(base_url: str, output: Path) -> Callable[[], BuildResult]:
+        # One Builder for the whole preview: it keeps what it read and
+        # rendered, so each rebuild renders only what changed.
+        return Builder(args.root, drafts=args.drafts, future=args.future, base_url=base_url, output=str(output)).build
+
+    serve(args.root, build_for=build_for, host=args.host, port=args.port, drafts=args.drafts, poll=args.poll)
     return 0
 
 

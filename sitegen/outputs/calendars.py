@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Iterable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from icalendar import Calendar, Event, Timezone, vDuration
 
 from ..settings.i18n import Strings
 from ..sources.models import Service, Session
+from ..site.files import Output
 from ..site.urls import output_file
 from ..site.views import ServiceView
 
@@ -48,19 +49,20 @@ def upcoming(site: "Site", lang: str) -> list[tuple[Service, Session]]:
     return sorted(entries, key=lambda entry: (beginning(entry[1].start, zone), entry[0].kind, entry[0].slug))
 
 
-def outputs(site: "Site", strings: dict[str, Strings]) -> list[tuple[str, str, Callable[[], bytes]]]:
-    """(file, source, maker) for every language's feed and every upcoming session's own file."""
+def outputs(site: "Site", strings: dict[str, Strings]) -> list[Output]:
+    """Every language's feed and every upcoming session's own file."""
     urls = site.urls
-    files: list[tuple[str, str, Callable[[], bytes]]] = []
+    files: list[Output] = []
     for lang in site.settings.codes:
         t = strings[lang]
         entries = upcoming(site, lang)
-        files.append((output_file(urls.events(lang)), "the calendar of upcoming sessions",
-                      lambda lang=lang, t=t, entries=entries: feed(site, lang, t, entries)))
+        files.append(Output(output_file(urls.events(lang)), "the calendar of upcoming sessions",
+                            lambda lang=lang, t=t, entries=entries: feed(site, lang, t, entries)))
         for service, session in entries:
             path = output_file(urls.session_calendar(service.kind, service.slug, session.start, session.event, lang))
-            files.append((path, f"{service.source} (session of {session.start.isoformat()})",
-                          lambda lang=lang, t=t, entry=(service, session): feed(site, lang, t, [entry], single=True)))
+            files.append(Output(path, f"{service.source} (session of {session.start.isoformat()})",
+                                lambda lang=lang, t=t, entry=(service, session): feed(site, lang, t, [entry],
+                                                                                    single=True)))
     return files
 
 

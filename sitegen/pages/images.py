@@ -37,6 +37,7 @@ from urllib.parse import unquote, urlsplit
 from slugify import slugify
 
 from ..settings.config import CACHE_DIR
+from ..site.files import FileCopy, Output
 from ..site.urls import output_file
 
 LARGE = 800
@@ -281,7 +282,7 @@ class ImageMemo:
 class ImageTable:
     """The images of one build: their sizes and variants, by output path."""
 
-    def __init__(self, root: Path, copies: list[tuple[str, str, Path]], memo: ImageMemo,
+    def __init__(self, root: Path, copies: list[FileCopy], memo: ImageMemo,
                  warn: Callable[[str], None], base_url: str = ""):
         now_ns = time.time_ns()
         self.root = root
@@ -289,11 +290,12 @@ class ImageTable:
         """Templates show a post's or service's `image` as an absolute URL: it is ours all the same."""
         self.infos: dict[str, ImageInfo] = {}
         self.variants: dict[str, list[Variant]] = {}
-        self.outputs: list[tuple[str, str, Callable[[], bytes]]] = []
-        """(path, source shown in messages, maker) of every variant, each path once."""
+        self.outputs: list[Output] = []
+        """Every variant, each path once."""
         made: set[str] = set()
         seen: set[str] = set()
-        for relative, shown, source in copies:
+        for copy in copies:
+            relative, shown, source = copy.path, copy.source, copy.file
             if not is_image(relative):
                 continue
             seen.add(str(source))
@@ -308,8 +310,8 @@ class ImageTable:
             for variant in self.variants[relative]:
                 if variant.path not in made:
                     made.add(variant.path)
-                    self.outputs.append((variant.path, shown, lambda s=source, i=info, v=variant:
-                                         cached_encode(root, s, i, v)))
+                    self.outputs.append(Output(variant.path, shown, lambda s=source, i=info, v=variant:
+                                                cached_encode(root, s, i, v)))
         memo.forget_others(seen)
         self.digest = hashlib.blake2b("".join(f"{p}={i}\0" for p, i in sorted(self.infos.items())).encode(),
                                       digest_size=16).hexdigest()

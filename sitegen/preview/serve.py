@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import errno
 import json
-import mimetypes
 import os
-import posixpath
 import signal
 import sys
 import threading
@@ -27,24 +25,21 @@ import time
 import traceback
 from dataclasses import dataclass
 from functools import partial
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
-from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from ..build.builder import Builder, BuildResult
+from ..cache.uptodate import BuildResult
 from ..settings.safety import SHIPPED_THEMES, SOURCE_THEMES
 from ..settings.config import CACHE_DIR
 from ..errors import SitegenError, UsageError
 from ..sources.readers import is_ignored
+from .handler import inside, make_handler
 
-EVENTS_PATH = "/__sitegen/events"
-CLIENT_PATH = "/__sitegen/client.js"
 QUIET_SECONDS = 0.03
 """A burst of events (save-all, git checkout) ends after this much silence
 (SITEGEN_PREVIEW_QUIET, in seconds, overrides it: tests on a loaded machine
@@ -55,9 +50,10 @@ steady writes (a log in the site) cannot hold builds back for ever."""
 LISTEN_BACKLOG = 256
 """Pending connections the kernel holds: a page with many assets, several
 tabs, all reloading at once (the default of 5 dropped them)."""
-KEEPALIVE_SECONDS = 15
 
-CLIENT_JS = (Path(__file__).parent / "serve_client.js").read_text(encoding="utf-8")
+BuildFor = Callable[[str, Path], Callable[[], BuildResult]]
+"""Given the preview's base URL and output folder, the build to run after each
+change: the preview knows nothing of how a site is built."""
 
 
 @dataclass(frozen=True)
@@ -75,9 +71,9 @@ class BuildState:
 class Preview:
     """The shared state between the rebuilder and the HTTP handlers."""
 
-    def __init__(self, root: Path, output: Path, builder: Builder, quiet: bool = False,
+    def __init__(self, root: Path, output: Path, build: Callable[[], BuildResult], quiet: bool = False,
                  quiet_seconds: float = QUIET_SECONDS, hosts: frozenset[str] = frozenset()):
-        self.root, self.output, self.builder, self.quiet = root, output, builder, quiet
+        self.root, self.output, self.build, self.quiet = root, output, build, quiet
         self.quiet_seconds = quiet_seconds
         self.hosts = hosts
         """The Host headers answered: the server's own names (DNS rebinding)."""
@@ -100,7 +96,7 @@ class Preview:
         number = self.state.number + 1
         started = time.perf_counter()
         try:
-            result: BuildResult = self.builder.build()
+            result = self.build()
         except SitegenError as exc:
             return self.fail(number, str(exc))
         except Exception as exc:  # noqa: BLE001 - the preview must outlive any bug, and show it
@@ -200,134 +196,6 @@ SOURCE_FOLDERS = ("content", "themes")
 WATCHED_THEMES = [p.resolve() for p in (SHIPPED_THEMES, SOURCE_THEMES) if p.is_dir()]
 
 
-def inside(base: Path, candidate: Path) -> bool:
-    return candidate == base or base in candidate.parents
-
-
-def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
-    output_real = preview.output.resolve()
-
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "sitegen-preview"
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
-            pass  # the terminal is for build results
-
-        def do_HEAD(self) -> None:
-            self.do_GET(head=True)
-
-        def do_GET(self, head: bool = False) -> None:
-            if (self.headers.get("Host") or "").strip().lower() not in preview.hosts:
-                # A page on another domain whose name was rebound to 127.0.0.1
-                # sends its own name: it must not read drafts.
-                return self.send(HTTPStatus.FORBIDDEN, b"sitegen preview: this address is not the "
-                                 b"server's own; open it at 127.0.0.1 or localhost (or start it with "
-                                 b"--host NAME)\n", "text/plain; charset=utf-8", head)
-            path = urlsplit(self.path).path
-            if path == EVENTS_PATH:
-                return self.stream_events()
-            if path == CLIENT_PATH:
-                return self.send(HTTPStatus.OK, CLIENT_JS.encode(), "text/javascript; charset=utf-8", head)
-            target = self.resolve(path)
-            if target is None:
-                return self.not_found(path, head)
-            if target.is_dir():
-                if not path.endswith("/"):
-                    return self.redirect(path + "/")
-                target = target / "index.html"
-                if not target.is_file():
-                    return self.not_found(path, head)
-            data = target.read_bytes()
-            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            if kind == "text/html":
-                data = inject(data, preview.state)
-            if kind.startswith("text/") or kind in ("application/xml", "application/javascript"):
-                kind += "; charset=utf-8"
-            self.send(HTTPStatus.OK, data, kind, head)
-
-        def resolve(self, url_path: str) -> Path | None:
-            """The file a URL names, only ever inside the output folder."""
-            decoded = unquote(url_path)
-            if "\0" in decoded or "\\" in decoded:
-                return None
-            normal = posixpath.normpath("/" + decoded.lstrip("/"))
-            if any(part == ".." for part in normal.split("/")):
-                return None
-            candidate = (preview.output / normal.lstrip("/"))
-            try:
-                real = candidate.resolve(strict=True)
-            except (OSError, RuntimeError):
-                return None
-            # Symlinks pointing out of the output folder are refused.
-            return real if inside(output_real, real) else None
-
-        def not_found(self, path: str, head: bool) -> None:
-            if preview.state.error and not (preview.output / "index.html").is_file():
-                body = error_page(preview.state)
-            else:
-                first = path.strip("/").split("/", 1)[0]
-                page = preview.output / first / "404.html"
-                if not first or not page.is_file():
-                    page = preview.output / "404.html"
-                body = inject(page.read_bytes(), preview.state) if page.is_file() else error_page(preview.state)
-            self.send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8", head)
-
-        def redirect(self, location: str) -> None:
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", location)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def send(self, status: HTTPStatus, body: bytes, kind: str, head: bool = False) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
-
-        def stream_events(self) -> None:
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.close_connection = True
-            state = preview.state
-            try:
-                self.event("state", state)
-                while not preview.stopping.is_set():
-                    new = preview.wait_for_state(state, KEEPALIVE_SECONDS)
-                    if new is state:
-                        self.wfile.write(b": keepalive\n\n")
-                        self.wfile.flush()
-                        continue
-                    state = new
-                    self.event("build", state)
-            except (BrokenPipeError, ConnectionResetError, OSError):
-                return  # the tab went away or was hidden
-
-        def event(self, name: str, state: BuildState) -> None:
-            self.wfile.write(f"event: {name}\ndata: {state.as_json()}\n\n".encode())
-            self.wfile.flush()
-
-    return Handler
-
-
-def inject(html: bytes, state: BuildState) -> bytes:
-    """The reload script, only in what the preview serves (never on disk)."""
-    tag = f'<script src="{CLIENT_PATH}" data-build="{state.number}" defer></script>'.encode()
-    index = html.rfind(b"</body>")
-    return html[:index] + tag + html[index:] if index >= 0 else html + tag
-
-
-def error_page(state: BuildState) -> bytes:
-    return inject(b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Build failed</title></head>"
-                  b"<body><p>The site has not been built yet.</p></body></html>", state)
-
-
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -365,40 +233,19 @@ def stop_on_sigterm(preview_pid: int, signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve(root: Path, *, host: str, port: int, drafts: bool, future: bool, poll: bool,
+def serve(root: Path, *, build_for: BuildFor, host: str, port: int, drafts: bool, poll: bool,
           output: Path | None = None, quiet: bool = False, ready: threading.Event | None = None) -> None:
+    """Build with `build_for(base_url, output)()`, serve, rebuild on change, until Ctrl-C or SIGTERM."""
     output = output or root / CACHE_DIR / "preview"
     quiet_seconds = quiet_window()
-    try:
-        server = PreviewServer((host, port), BaseHTTPRequestHandler)
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise UsageError(f"port {port} on {host} is already in use; stop the other server or choose "
-                             f"another port with --port {port + 1}") from None
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    if port == 0:
-        port = server.server_address[1]
+    # Bound first: the site's base URL carries the port, and port 0 is known only now.
+    server = listen(host, port)
+    port = server.server_address[1]
     base_url = f"http://{host if ':' not in host else '[' + host + ']'}:{port}"
-    builder = Builder(root, drafts=drafts, future=future, base_url=base_url, output=str(output))
-    preview = Preview(root, output, builder, quiet, quiet_seconds, own_hosts(host, port))
+    preview = Preview(root, output, build_for(base_url, output), quiet, quiet_seconds, own_hosts(host, port))
     server.RequestHandlerClass = make_handler(preview)
     preview.rebuild()
-
-    observer = PollingObserver(timeout=0.5) if poll else Observer()
-    handler = ChangeHandler(preview, [output, root / CACHE_DIR, root / ".git",
-                                      *(root / name for name in ("public",))])
-    # Only what the site is made of is watched: watching the whole folder
-    # would put the output (thousands of folders) under watch too, and each
-    # build's writes would flood the event queue.
-    handler.watch = lambda folder: observer.schedule(handler, str(folder), recursive=True)
-    observer.schedule(handler, str(root), recursive=False)  # site.yml, and content/ or themes/ appearing
-    for folder in SOURCE_FOLDERS:
-        if (root / folder).is_dir():
-            handler.watch(root / folder)
-    for theme in WATCHED_THEMES:
-        if not inside(root.resolve(), theme):
-            handler.watch(theme)
-    observer.start()
+    observer = watch(preview, root, output, poll)
     rebuilder = threading.Thread(target=preview.rebuild_loop, name="rebuilder", daemon=True)
     rebuilder.start()
     preview.log(f"serving {root.resolve()} at {base_url}/ (drafts {'shown' if drafts else 'hidden'}); "
@@ -420,3 +267,33 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, future: bool, poll:
         observer.stop()
         server.server_close()
         observer.join(timeout=2)
+
+
+def listen(host: str, port: int) -> PreviewServer:
+    try:
+        return PreviewServer((host, port), BaseHTTPRequestHandler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {host} is already in use; stop the other server or choose "
+                             f"another port with --port {port + 1}") from None
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def watch(preview: Preview, root: Path, output: Path, poll: bool) -> Observer:
+    """The started watcher of what the site is made of."""
+    observer = PollingObserver(timeout=0.5) if poll else Observer()
+    handler = ChangeHandler(preview, [output, root / CACHE_DIR, root / ".git",
+                                      *(root / name for name in ("public",))])
+    # Only what the site is made of is watched: watching the whole folder
+    # would put the output (thousands of folders) under watch too, and each
+    # build's writes would flood the event queue.
+    handler.watch = lambda folder: observer.schedule(handler, str(folder), recursive=True)
+    observer.schedule(handler, str(root), recursive=False)  # site.yml, and content/ or themes/ appearing
+    for folder in SOURCE_FOLDERS:
+        if (root / folder).is_dir():
+            handler.watch(root / folder)
+    for theme in WATCHED_THEMES:
+        if not inside(root.resolve(), theme):
+            handler.watch(theme)
+    observer.start()
+    return observer
