@@ -32,7 +32,8 @@ from ..parallel import ordered_map
 from ..sources.readers import IGNORED, MARKDOWN_SUFFIXES, ReadMemo, read_sources
 from ..settings.safety import walk_files
 from ..pages.spec import PageSpec
-from ..pages.render import Renderer, alternates, make_environment, plan_pages
+from ..pages.kinds import kind_of, plan_pages
+from ..pages.render import Renderer, make_environment
 from ..site.sitemodel import Site, build_site
 from ..cache.uptodate import BuildResult, digest, fail_if_strict
 from ..site.urls import output_file
@@ -377,21 +378,7 @@ def build(root: Path, *, drafts: bool = False, future: bool = False, base_url: s
 def lastmod(site: Site, spec: PageSpec, newest: dict[str, datetime | None]) -> datetime | None:
     """Real modification dates from content, never from the clock or file times.
     `newest`: per language, the latest change among the posts it lists."""
-    item, lang = spec.item, spec.lang
-    if spec.kind == "post":
-        return item.last_modified
-    if spec.kind == "page" or spec.kind in ("talk", "workshop", "expertise"):
-        return item.updated
-    if spec.kind in ("services", "card"):
-        return None
-    if spec.kind in ("tag", "series"):
-        posts = item.posts
-    elif spec.kind == "blog":
-        per_page = site.settings.posts_per_page
-        posts = site.listing[lang][(spec.number - 1) * per_page: spec.number * per_page]
-    else:
-        return newest[lang]
-    return max((p.last_modified for p in posts), default=None)
+    return kind_of(spec).lastmod(site, spec, newest)
 
 
 def extra_outputs(site: Site, specs: list[PageSpec]) -> list[tuple[str, str, object, list[Post] | None]]:
@@ -417,7 +404,7 @@ def extra_outputs(site: Site, specs: list[PageSpec]) -> list[tuple[str, str, obj
                                 urls.tag_feed(entry.slug, lang), urls.tag(entry.slug, lang),
                                 t("tag_title", tag=entry.name)), entry.posts[:items]))
     newest = {lang: max((p.last_modified for p in site.listing[lang]), default=None) for lang in settings.codes}
-    indexable = [(s.url, alternates(site, s), lastmod(site, s, newest)) for s in specs if s.kind != "404"]
+    indexable = [(s.url, kind_of(s).alternates(site, s), lastmod(site, s, newest)) for s in specs if s.kind != "404"]
     outputs.append(("sitemap.xml", "the sitemap", lambda: seo.sitemap(site, indexable), None))
     outputs.append(("robots.txt", "robots.txt", seo.robots(site), None))
     for old, new, source in site.aliases:

@@ -70,16 +70,6 @@ def page_title(site: "Site", spec: "PageSpec", heading: str) -> str:
     return full if len(full) <= TITLE_LIMIT else heading
 
 
-def describe_list(heading: str, posts: list[Post], lang: str, name: str, number: int = 1) -> str:
-    titles = ", ".join(p.title for p in posts[:3])
-    text = f"{heading} · {name}" + (f" ({number})" if number > 1 else "") + (f": {titles}" if titles else "")
-    return text
-
-
-def describe_services(heading: str, services: list[ServiceView], name: str) -> str:
-    return f"{heading} · {name}: " + ", ".join(s.title for s in services) if services else f"{heading} · {name}"
-
-
 def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: str, image: str | None,
          og_type: str, alternates: dict[str, str]) -> Head:
     urls, settings, lang = site.urls, site.settings, spec.lang

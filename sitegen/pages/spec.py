@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..sources.models import Post
     from ..site.sitemodel import Site
 
 SERVICE_KINDS = ("talk", "workshop", "expertise")
@@ -33,3 +34,10 @@ class PageSpec:
 
 def blog_page_count(site: Site, lang: str) -> int:
     return max(1, math.ceil(len(site.listing[lang]) / site.settings.posts_per_page))
+
+
+def blog_slice(site: Site, lang: str, number: int) -> list[Post]:
+    """The posts blog page `number` lists: the one slice its HTML, its
+    digest and its sitemap date all read."""
+    per_page = site.settings.posts_per_page
+    return site.listing[lang][(number - 1) * per_page: number * per_page]
