@@ -404,7 +404,8 @@ def extra_outputs(site: Site, specs: list[PageSpec]) -> list[tuple[str, str, obj
                                 urls.tag_feed(entry.slug, lang), urls.tag(entry.slug, lang),
                                 t("tag_title", tag=entry.name)), entry.posts[:items]))
     newest = {lang: max((p.last_modified for p in site.listing[lang]), default=None) for lang in settings.codes}
-    indexable = [(s.url, kind_of(s).alternates(site, s), lastmod(site, s, newest)) for s in specs if s.kind != "404"]
+    indexable = [(s.url, kind_of(s).alternates(site, s), lastmod(site, s, newest)) for s in specs
+                 if kind_of(s).indexed]
     outputs.append(("sitemap.xml", "the sitemap", lambda: seo.sitemap(site, indexable), None))
     outputs.append(("robots.txt", "robots.txt", seo.robots(site), None))
     for old, new, source in site.aliases:

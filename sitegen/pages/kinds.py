@@ -22,8 +22,10 @@ from markupsafe import Markup
 from . import presence
 from ..settings.i18n import Strings
 from ..site.sitemodel import Site
-from ..site.views import ServiceView, SiteView, is_upcoming, related_posts, upcoming_sessions
-from ..sources.models import Post, Service
+from ..site.views import ServiceView, SiteView, related_posts, upcoming_sessions
+from ..sources.models import Post
+from .lists import (blog_crumb, describe_list, describe_services, listed_lastmod, paginator, session_states,
+                    tag_link)
 from .spec import SERVICE_KINDS, PageSpec, blog_page_count, blog_slice
 
 HOME_POSTS = 5
@@ -56,6 +58,8 @@ class Kind:
 
     names: ClassVar[tuple[str, ...]]
     """The `PageSpec.kind` values this class answers for."""
+    indexed: ClassVar[bool] = True
+    """In the sitemap and with breadcrumbs; else the head says noindex."""
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         raise NotImplementedError
@@ -73,34 +77,25 @@ class Kind:
         """What the page shows beyond the site-wide inputs, in the order it shows it."""
         return []
 
+    def crumbs(self, site: Site, spec: PageSpec, t: Strings) -> list[tuple[str, str]]:
+        """Breadcrumbs between the home page and this page: (name, absolute URL)."""
+        return []
+
+    def shows_calendar(self, spec: PageSpec) -> bool:
+        """Whether the head links the iCalendar feed of upcoming sessions."""
+        return False
+
     def lastmod(self, site: Site, spec: PageSpec, newest: dict[str, datetime | None]) -> datetime | None:
         """Real modification dates from content, never from the clock or file
         times. `newest`: per language, the latest change among its posts."""
         return newest[spec.lang]
 
 
-def listed_lastmod(posts: Iterable[Post]) -> datetime | None:
-    return max((p.last_modified for p in posts), default=None)
-
-
-def describe_list(heading: str, posts: list[Post], name: str, number: int = 1) -> str:
-    titles = ", ".join(p.title for p in posts[:3])
-    return f"{heading} · {name}" + (f" ({number})" if number > 1 else "") + (f": {titles}" if titles else "")
-
-
-def describe_services(heading: str, services: list[ServiceView], name: str) -> str:
-    return f"{heading} · {name}: " + ", ".join(s.title for s in services) if services else f"{heading} · {name}"
-
-
-def session_states(site: Site, services: Iterable[Service]) -> list[str]:
-    """Each session and whether it is still upcoming: the clock moves it to the past."""
-    settings = site.settings
-    return [f"{s.start.isoformat()}:{is_upcoming(s, settings.now, settings.timezone)}"
-            for service in services for s in service.sessions]
-
-
 class Home(Kind):
     names = ("home",)
+
+    def shows_calendar(self, spec: PageSpec) -> bool:
+        return True
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         yield PageSpec(site.urls.home(lang), "home", lang, "home.html", site.profile.source)
@@ -123,6 +118,9 @@ class Home(Kind):
 
 class Blog(Kind):
     names = ("blog",)
+
+    def crumbs(self, site: Site, spec: PageSpec, t: Strings) -> list[tuple[str, str]]:
+        return blog_crumb(site, spec, t) if spec.number > 1 else []
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         for number in range(1, blog_page_count(site, lang) + 1):
@@ -149,6 +147,7 @@ class Blog(Kind):
 
 class PostPage(Kind):
     names = ("post",)
+    crumbs = staticmethod(blog_crumb)
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         for post in site.posts:
@@ -193,6 +192,9 @@ class Tags(Kind):
 class Tag(Kind):
     names = ("tag",)
 
+    def crumbs(self, site: Site, spec: PageSpec, t: Strings) -> list[tuple[str, str]]:
+        return [(t("tags_title"), site.urls.absolute(site.urls.tags(spec.lang)))]
+
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         for entry in site.tags[lang].values():
             yield PageSpec(site.urls.tag(entry.slug, lang), "tag", lang, "tag.html", f"the tag '{entry.name}'", entry)
@@ -218,6 +220,7 @@ class Tag(Kind):
 
 class Archive(Kind):
     names = ("archive",)
+    crumbs = staticmethod(blog_crumb)
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         yield PageSpec(site.urls.archive(lang), "archive", lang, "archive.html", "the archive")
@@ -236,6 +239,7 @@ class Archive(Kind):
 
 class Series(Kind):
     names = ("series",)
+    crumbs = staticmethod(blog_crumb)
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         for entry in site.series[lang].values():
@@ -266,6 +270,9 @@ class Services(Kind):
 
     names = ("services",)
 
+    def shows_calendar(self, spec: PageSpec) -> bool:
+        return spec.item != "expertise"
+
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         for kind in SERVICE_KINDS:
             yield PageSpec(site.urls.services(kind, lang), "services", lang, "services.html", f"the {kind} index", kind)
@@ -290,6 +297,14 @@ class ServicePage(Kind):
     """A talk, a workshop or an area of expertise: `kind` is the service's."""
 
     names = SERVICE_KINDS
+
+    def crumbs(self, site: Site, spec: PageSpec, t: Strings) -> list[tuple[str, str]]:
+        kind = spec.kind
+        section = t("expertise_title") if kind == "expertise" else t(f"{kind}s_title")
+        return [(section, site.urls.absolute(site.urls.services(kind, spec.lang)))]
+
+    def shows_calendar(self, spec: PageSpec) -> bool:
+        return spec.kind != "expertise"
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         for service in site.services:
@@ -351,6 +366,7 @@ class Card(Kind):
 
 class NotFound(Kind):
     names = ("404",)
+    indexed = False
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         yield PageSpec(site.urls.not_found(lang), "404", lang, "404.html", "the 404 page")
@@ -376,34 +392,3 @@ def kind_of(spec: PageSpec) -> Kind:
 def plan_pages(site: Site) -> list[PageSpec]:
     """Every page of the site, language by language, without rendering any."""
     return [spec for lang in site.settings.codes for kind in PLAN for spec in kind.pages(site, lang)]
-
-
-def tag_link(site: Site, entry: Any, lang: str) -> dict[str, str]:
-    return {"name": entry.name, "slug": entry.slug, "url": site.urls.tag(entry.slug, lang),
-            "feed_url": site.urls.tag_feed(entry.slug, lang)}
-
-
-def paginator(site: Site, lang: str, number: int) -> dict[str, Any]:
-    total = blog_page_count(site, lang)
-    url = lambda n: site.urls.blog(lang, n)  # noqa: E731
-    return {"number": number, "total": total,
-            "prev_url": url(number - 1) if number > 1 else None,
-            "next_url": url(number + 1) if number < total else None,
-            "pages": [{"number": n, "url": url(n), "current": n == number, "gap": False} if n else {"gap": True}
-                      for n in page_window(number, total)]}
-
-
-def page_window(number: int, total: int, around: int = 2) -> list[int | None]:
-    """The page numbers a pager shows: the first, the last and `around` on
-    each side of the current one, None for each gap. Listing every page
-    would make each page's size, and the build, grow with the square of the
-    number of pages."""
-    shown = sorted({1, total} | set(range(max(1, number - around), min(total, number + around) + 1)))
-    window: list[int | None] = []
-    for n in shown:
-        if window and n - window[-1] == 2:
-            window.append(n - 1)  # a gap of one page shows the page itself
-        elif window and n - window[-1] > 2:
-            window.append(None)
-        window.append(n)
-    return window

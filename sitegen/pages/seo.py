@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from . import presence
+from .kinds import kind_of
 from ..settings.i18n import Strings
 from ..sources.links import fediverse_handle
 from ..sources.models import Post
@@ -116,11 +117,11 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
         feeds.append({"title": t("tag_feed_title", site=settings.title[lang], tag=spec.item.name),
                       "url": urls.tag_feed(spec.item.slug, lang)})
     calendars = []
-    if spec.kind in ("home", "talk", "workshop") or (spec.kind == "services" and spec.item != "expertise"):
+    if kind_of(spec).shows_calendar(spec):
         calendars.append({"title": t("calendar_name", name=site.profile.name), "url": urls.events(lang)})
     graph = jsonld_graph(site, spec, t, heading, description, canonical, social_image)
     return Head(spec.kind, title, heading, description, spec.url, canonical, alternate_links, x_default, switcher,
-                og, twitter, to_json_script(graph), feeds, "noindex" if spec.kind == "404" else None, social_image,
+                og, twitter, to_json_script(graph), feeds, None if kind_of(spec).indexed else "noindex", social_image,
                 calendars, next(filter(None, (fediverse_handle(url) for _, url in site.profile.links)), None))
 
 
@@ -237,7 +238,6 @@ def jsonld_graph(site: "Site", spec: "PageSpec", t: Strings, heading: str, descr
             person_node(site, lang),
         ]
     graph: list[dict[str, Any]] = [person_ref(site)]
-    crumbs = [(site.settings.title[lang], home)]
     if spec.kind == "post":
         post: Post = spec.item
         node: dict[str, Any] = {
@@ -254,24 +254,18 @@ def jsonld_graph(site: "Site", spec: "PageSpec", t: Strings, heading: str, descr
         if post.original:
             node["isBasedOn"] = post.original["url"]
         graph.append(node)
-        crumbs.append((t("blog_title"), urls.absolute(urls.blog(lang))))
     elif spec.kind in ("talk", "workshop", "expertise"):
         view = ServiceView(spec.item, lang, site)
         graph.extend(service_nodes(site, view, canonical, image))
-        section = t("expertise_title") if view.kind == "expertise" else t(f"{view.kind}s_title")
-        crumbs.append((section, urls.absolute(urls.services(view.kind, lang))))
     elif spec.kind == "card":
         # The card shows the person's contact details: a ContactPage about the Person.
         graph[0] = person_node(site, lang)
         graph.append({"@type": "ContactPage", "@id": canonical + "#page", "url": canonical, "name": heading,
                       "inLanguage": lang, "mainEntity": {"@id": person_id(site)},
                       "isPartOf": {"@id": urls.absolute("/") + "#website"}})
-    elif spec.kind == "tag":
-        crumbs.append((t("tags_title"), urls.absolute(urls.tags(lang))))
-    elif spec.kind in ("series", "archive") or (spec.kind == "blog" and spec.number > 1):
-        crumbs.append((t("blog_title"), urls.absolute(urls.blog(lang))))
-    if spec.kind != "404":
-        crumbs.append((heading, canonical))
+    kind = kind_of(spec)
+    if kind.indexed:
+        crumbs = [(site.settings.title[lang], home), *kind.crumbs(site, spec, t), (heading, canonical)]
         graph.append({"@type": "BreadcrumbList", "itemListElement": [
             {"@type": "ListItem", "position": i + 1, "name": name, "item": url} for i, (name, url) in enumerate(crumbs)]})
     return graph
