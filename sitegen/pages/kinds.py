@@ -6,16 +6,15 @@ URL in the other languages, what it depends on, its last modification and
 the breadcrumbs above it. What a page depends on sits beside what it reads,
 so the two change together; adding a kind touches this file only.
 
-`dependencies` gets a `Reads` (cache/incremental.py's `Inputs`) that turns
+`dependencies` gets a `spec.Reads` (cache/incremental.py's `Inputs`) that turns
 records into tokens: this layer names what a page reads, the cache layer
 above decides how it is digested.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Iterable, Iterator, Protocol
+from typing import ClassVar, Iterator
 
 from markupsafe import Markup
 
@@ -26,32 +25,10 @@ from ..site.views import ServiceView, SiteView, related_posts, upcoming_sessions
 from ..sources.models import Post
 from .lists import (blog_crumb, describe_list, describe_services, listed_lastmod, paginator, session_states,
                     tag_link)
-from .spec import SERVICE_KINDS, PageSpec, blog_page_count, blog_slice
+from .spec import SERVICE_KINDS, TITLE_LIMIT, PageSpec, Reads, Shown, blog_page_count, blog_slice
 
 HOME_POSTS = 5
 """How many of the latest posts the home page lists."""
-
-
-@dataclass(frozen=True, slots=True)
-class Shown:
-    """What one page shows: its template's variables and what its head says."""
-
-    context: dict[str, Any]
-    heading: str
-    description: str
-    image: str | None = None
-    """The page's own social image, when it has one."""
-    og_type: str = "website"
-
-
-class Reads(Protocol):
-    """Tokens naming records a page shows (cache/incremental.py's `Inputs`)."""
-
-    def whole(self, items: Iterable[Any]) -> list[str]: ...
-
-    def listed(self, posts: Iterable[Post]) -> list[str]: ...
-
-
 class Kind:
     """One kind of page. The defaults fit a page that exists in every
     language at the same path and shows no record."""
@@ -85,6 +62,14 @@ class Kind:
         """Whether the head links the iCalendar feed of upcoming sessions."""
         return False
 
+    def own_title(self, site: Site, spec: PageSpec) -> str | None:
+        """A `<title>` of its own, instead of 'heading · site title'."""
+        return None
+
+    def head_extras(self, site: Site, spec: PageSpec, t: Strings) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
+        """OpenGraph properties and feed links of this kind only."""
+        return [], []
+
     def lastmod(self, site: Site, spec: PageSpec, newest: dict[str, datetime | None]) -> datetime | None:
         """Real modification dates from content, never from the clock or file
         times. `newest`: per language, the latest change among its posts."""
@@ -96,6 +81,12 @@ class Home(Kind):
 
     def shows_calendar(self, spec: PageSpec) -> bool:
         return True
+
+    def own_title(self, site: Site, spec: PageSpec) -> str | None:
+        # The person is the site: their name and job, or the name alone when too long.
+        job = site.profile.job_title[spec.lang]
+        full = f"{site.profile.name} · {job}" if job else site.profile.name
+        return full if len(full) <= TITLE_LIMIT else site.profile.name
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         yield PageSpec(site.urls.home(lang), "home", lang, "home.html", site.profile.source)
@@ -149,6 +140,13 @@ class PostPage(Kind):
     names = ("post",)
     crumbs = staticmethod(blog_crumb)
 
+    def head_extras(self, site: Site, spec: PageSpec, t: Strings) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
+        post: Post = spec.item
+        og = [("article:published_time", post.date.isoformat()),
+              ("article:modified_time", post.last_modified.isoformat()),
+              ("article:author", site.urls.absolute(site.urls.home(spec.lang)))]
+        return og + [("article:tag", tag) for tag in post.tag_names], []
+
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         for post in site.posts:
             if post.lang == lang:
@@ -194,6 +192,12 @@ class Tag(Kind):
 
     def crumbs(self, site: Site, spec: PageSpec, t: Strings) -> list[tuple[str, str]]:
         return [(t("tags_title"), site.urls.absolute(site.urls.tags(spec.lang)))]
+
+    def head_extras(self, site: Site, spec: PageSpec, t: Strings) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
+        entry, lang = spec.item, spec.lang
+        feed = {"title": t("tag_feed_title", site=site.settings.title[lang], tag=entry.name),
+                "url": site.urls.tag_feed(entry.slug, lang)}
+        return [], [feed]
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         for entry in site.tags[lang].values():

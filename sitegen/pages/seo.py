@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from . import presence
-from .kinds import kind_of
+from .kinds import TITLE_LIMIT, kind_of
 from ..settings.i18n import Strings
 from ..sources.links import fediverse_handle
 from ..sources.models import Post
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from .spec import PageSpec
     from ..site.sitemodel import Site
 
-TITLE_LIMIT = 60
 DESCRIPTION_LIMIT = 160
 
 
@@ -60,12 +59,10 @@ def shorten(text: str, limit: int) -> str:
 
 
 def page_title(site: "Site", spec: "PageSpec", heading: str) -> str:
-    site_title = site.settings.title[spec.lang]
-    if spec.kind == "home":
-        job = site.profile.job_title[spec.lang]
-        full = f"{site.profile.name} · {job}" if job else site.profile.name
-        return full if len(full) <= TITLE_LIMIT else site.profile.name
-    full = f"{heading} · {site_title}"
+    own = kind_of(spec).own_title(site, spec)
+    if own is not None:
+        return own
+    full = f"{heading} · {site.settings.title[spec.lang]}"
     # Over the limit: drop the site name. A heading that is itself longer stays
     # whole: cut words would be lost to search engines, which show ~60 anyway.
     return full if len(full) <= TITLE_LIMIT else heading
@@ -102,26 +99,20 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
     if og_type == "profile":
         first, last = presence.split_name(site.profile.name)
         og += [("profile:first_name", first)] + ([("profile:last_name", last)] if last else [])
-    if spec.kind == "post":
-        post: Post = spec.item
-        og += [("article:published_time", post.date.isoformat()),
-               ("article:modified_time", post.last_modified.isoformat()),
-               ("article:author", urls.absolute(urls.home(lang)))]
-        og += [("article:tag", tag) for tag in post.tag_names]
+    kind = kind_of(spec)
+    kind_og, kind_feeds = kind.head_extras(site, spec, t)
+    og += kind_og
     twitter = [("twitter:card", "summary_large_image" if social_image else "summary"), ("twitter:title", heading),
                ("twitter:description", description)]
     if social_image:
         twitter += [("twitter:image", social_image), ("twitter:image:alt", image_alt)]
-    feeds = [{"title": t("feed_title", site=settings.title[lang]), "url": urls.feed(lang)}]
-    if spec.kind == "tag":
-        feeds.append({"title": t("tag_feed_title", site=settings.title[lang], tag=spec.item.name),
-                      "url": urls.tag_feed(spec.item.slug, lang)})
+    feeds = [{"title": t("feed_title", site=settings.title[lang]), "url": urls.feed(lang)}, *kind_feeds]
     calendars = []
-    if kind_of(spec).shows_calendar(spec):
+    if kind.shows_calendar(spec):
         calendars.append({"title": t("calendar_name", name=site.profile.name), "url": urls.events(lang)})
     graph = jsonld_graph(site, spec, t, heading, description, canonical, social_image)
     return Head(spec.kind, title, heading, description, spec.url, canonical, alternate_links, x_default, switcher,
-                og, twitter, to_json_script(graph), feeds, None if kind_of(spec).indexed else "noindex", social_image,
+                og, twitter, to_json_script(graph), feeds, None if kind.indexed else "noindex", social_image,
                 calendars, next(filter(None, (fediverse_handle(url) for _, url in site.profile.links)), None))
 
 
