@@ -17,7 +17,7 @@ from ..outputs import calendars, feeds
 from ..outputs import social_images
 from ..pages import seo
 from ..pages.images import ImageTable
-from ..pages.render import alternates, plan_pages
+from ..pages.kinds import kind_of, plan_pages
 from ..pages.spec import PageSpec
 from ..settings.i18n import load_strings
 from ..settings.safety import walk_files
@@ -55,21 +55,7 @@ def gather(site: Site, copies: list[FileCopy], images: ImageTable) -> Plan:
 def lastmod(site: Site, spec: PageSpec, newest: dict[str, datetime | None]) -> datetime | None:
     """Real modification dates from content, never from the clock or file times.
     `newest`: per language, the latest change among the posts it lists."""
-    item, lang = spec.item, spec.lang
-    if spec.kind == "post":
-        return item.last_modified
-    if spec.kind == "page" or spec.kind in ("talk", "workshop", "expertise"):
-        return item.updated
-    if spec.kind in ("services", "card"):
-        return None
-    if spec.kind in ("tag", "series"):
-        posts = item.posts
-    elif spec.kind == "blog":
-        per_page = site.settings.posts_per_page
-        posts = site.listing[lang][(spec.number - 1) * per_page: spec.number * per_page]
-    else:
-        return newest[lang]
-    return max((p.last_modified for p in posts), default=None)
+    return kind_of(spec).lastmod(site, spec, newest)
 
 
 def extra_outputs(site: Site, specs: list[PageSpec]) -> list[Output]:
@@ -79,7 +65,8 @@ def extra_outputs(site: Site, specs: list[PageSpec]) -> list[Output]:
                for lang in settings.codes}
     outputs = feed_outputs(site, strings)
     newest = {lang: max((p.last_modified for p in site.listing[lang]), default=None) for lang in settings.codes}
-    indexable = [(s.url, alternates(site, s), lastmod(site, s, newest)) for s in specs if s.kind != "404"]
+    indexable = [(s.url, kind_of(s).alternates(site, s), lastmod(site, s, newest)) for s in specs
+                 if kind_of(s).indexed]
     outputs.append(Output("sitemap.xml", "the sitemap", lambda: seo.sitemap(site, indexable)))
     outputs.append(Output("robots.txt", "robots.txt", seo.robots(site)))
     for old, new, source in site.aliases:

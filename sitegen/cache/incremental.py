@@ -17,11 +17,11 @@ from typing import Any, Iterable
 
 import jinja2
 
-from ..sources.models import Post, Service
-from ..pages.spec import SERVICE_KINDS, PageSpec, blog_page_count
+from ..sources.models import Post
+from ..pages.kinds import kind_of
+from ..pages.spec import PageSpec
 from ..site.sitemodel import Site
 from ..sources.hashing import digest, file_hash
-from ..site.views import is_upcoming, related_posts
 
 
 class TemplateGraph:
@@ -110,59 +110,9 @@ class Inputs:
         return tokens
 
 
-def post_dependencies(post: Post, inputs: Inputs) -> list[str]:
-    """A post page shows itself, its translations (switcher, hreflang), its
-    series neighbours and list, and its similar posts."""
-    deps = [*inputs.whole([post]), *inputs.listed(post.translations), *inputs.listed(post.similar)]
-    if post.series:
-        deps += ["series", post.series.name, post.series.url, *inputs.listed(post.series.posts)]
-    return deps
-
-
 def page_dependencies(site: Site, spec: PageSpec, inputs: Inputs) -> list[str]:
-    """What a page shows, in the order it shows it."""
-    kind, lang, item = spec.kind, spec.lang, spec.item
-    listing = site.listing[lang]
-    if kind == "post":
-        return post_dependencies(item, inputs)
-    if kind == "page":
-        return [*inputs.whole([item]), *(f"{t.lang}:{t.url}:{t.title}" for t in item.translations)]
-    if kind == "blog":
-        # hreflang links a page N to page N of languages that have that many.
-        pages = [f"{code}:{blog_page_count(site, code)}" for code in site.settings.codes]
-        per_page = site.settings.posts_per_page
-        return [*pages, *inputs.listed(listing[(spec.number - 1) * per_page: spec.number * per_page])]
-    if kind == "archive":
-        return inputs.listed(listing)
-    if kind == "home":
-        # The upcoming block moves with the clock as sessions pass.
-        return [*inputs.listed(listing[:5]), *inputs.whole(site.services), *session_states(site, site.services)]
-    if kind == "tags":
-        return [f"{entry.slug}:{entry.name}:{len(entry.posts)}" for entry in site.tags[lang].values()]
-    if kind == "tag":
-        return [*(f"{code}:{item.slug in site.tags[code]}" for code in site.settings.codes),
-                *inputs.listed(item.posts)]
-    if kind == "series":
-        # Its name may come from a post it does not list (the one naming it by language).
-        return [item.name, *(f"{code}:{slug}" for code, slug in sorted(item.alternates.items())),
-                *inputs.listed(item.posts)]
-    if kind == "services":
-        # Their cards show each service's next session.
-        return [*inputs.whole(site.services_of(item)), *session_states(site, site.services_of(item))]
-    if kind in SERVICE_KINDS:
-        # Service pages show the expertise they name and the posts sharing
-        # their tags; expertise pages the services naming them, as cards with
-        # their next session. Sessions move from upcoming to past with the clock.
-        return [*inputs.whole(site.services), *inputs.listed(related_posts(item, listing)),
-                *session_states(site, site.services)]
-    return []
-
-
-def session_states(site: Site, services: Iterable[Service]) -> list[str]:
-    """Each session and whether it is still upcoming: the clock moves it to the past."""
-    settings = site.settings
-    return [f"{s.start.isoformat()}:{is_upcoming(s, settings.now, settings.timezone)}"
-            for service in services for s in service.sessions]
+    """What a page shows, in the order it shows it: its kind says (pages/kinds.py)."""
+    return kind_of(spec).dependencies(site, spec, inputs)
 
 
 def site_digest(site: Site, inputs: dict[str, str]) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from . import presence
+from .kinds import TITLE_LIMIT, kind_of
 from ..settings.i18n import Strings
 from ..sources.links import fediverse_handle
 from ..sources.models import Post
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from .spec import PageSpec
     from ..site.sitemodel import Site
 
-TITLE_LIMIT = 60
 DESCRIPTION_LIMIT = 160
 
 
@@ -59,25 +59,13 @@ def shorten(text: str, limit: int) -> str:
 
 
 def page_title(site: "Site", spec: "PageSpec", heading: str) -> str:
-    site_title = site.settings.title[spec.lang]
-    if spec.kind == "home":
-        job = site.profile.job_title[spec.lang]
-        full = f"{site.profile.name} · {job}" if job else site.profile.name
-        return full if len(full) <= TITLE_LIMIT else site.profile.name
-    full = f"{heading} · {site_title}"
+    own = kind_of(spec).own_title(site, spec)
+    if own is not None:
+        return own
+    full = f"{heading} · {site.settings.title[spec.lang]}"
     # Over the limit: drop the site name. A heading that is itself longer stays
     # whole: cut words would be lost to search engines, which show ~60 anyway.
     return full if len(full) <= TITLE_LIMIT else heading
-
-
-def describe_list(heading: str, posts: list[Post], lang: str, name: str, number: int = 1) -> str:
-    titles = ", ".join(p.title for p in posts[:3])
-    text = f"{heading} · {name}" + (f" ({number})" if number > 1 else "") + (f": {titles}" if titles else "")
-    return text
-
-
-def describe_services(heading: str, services: list[ServiceView], name: str) -> str:
-    return f"{heading} · {name}: " + ", ".join(s.title for s in services) if services else f"{heading} · {name}"
 
 
 def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: str, image: str | None,
@@ -111,26 +99,20 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
     if og_type == "profile":
         first, last = presence.split_name(site.profile.name)
         og += [("profile:first_name", first)] + ([("profile:last_name", last)] if last else [])
-    if spec.kind == "post":
-        post: Post = spec.item
-        og += [("article:published_time", post.date.isoformat()),
-               ("article:modified_time", post.last_modified.isoformat()),
-               ("article:author", urls.absolute(urls.home(lang)))]
-        og += [("article:tag", tag) for tag in post.tag_names]
+    kind = kind_of(spec)
+    kind_og, kind_feeds = kind.head_extras(site, spec, t)
+    og += kind_og
     twitter = [("twitter:card", "summary_large_image" if social_image else "summary"), ("twitter:title", heading),
                ("twitter:description", description)]
     if social_image:
         twitter += [("twitter:image", social_image), ("twitter:image:alt", image_alt)]
-    feeds = [{"title": t("feed_title", site=settings.title[lang]), "url": urls.feed(lang)}]
-    if spec.kind == "tag":
-        feeds.append({"title": t("tag_feed_title", site=settings.title[lang], tag=spec.item.name),
-                      "url": urls.tag_feed(spec.item.slug, lang)})
+    feeds = [{"title": t("feed_title", site=settings.title[lang]), "url": urls.feed(lang)}, *kind_feeds]
     calendars = []
-    if spec.kind in ("home", "talk", "workshop") or (spec.kind == "services" and spec.item != "expertise"):
+    if kind.shows_calendar(spec):
         calendars.append({"title": t("calendar_name", name=site.profile.name), "url": urls.events(lang)})
     graph = jsonld_graph(site, spec, t, heading, description, canonical, social_image)
     return Head(spec.kind, title, heading, description, spec.url, canonical, alternate_links, x_default, switcher,
-                og, twitter, to_json_script(graph), feeds, "noindex" if spec.kind == "404" else None, social_image,
+                og, twitter, to_json_script(graph), feeds, None if kind.indexed else "noindex", social_image,
                 calendars, next(filter(None, (fediverse_handle(url) for _, url in site.profile.links)), None))
 
 
@@ -247,7 +229,6 @@ def jsonld_graph(site: "Site", spec: "PageSpec", t: Strings, heading: str, descr
             person_node(site, lang),
         ]
     graph: list[dict[str, Any]] = [person_ref(site)]
-    crumbs = [(site.settings.title[lang], home)]
     if spec.kind == "post":
         post: Post = spec.item
         node: dict[str, Any] = {
@@ -264,24 +245,18 @@ def jsonld_graph(site: "Site", spec: "PageSpec", t: Strings, heading: str, descr
         if post.original:
             node["isBasedOn"] = post.original["url"]
         graph.append(node)
-        crumbs.append((t("blog_title"), urls.absolute(urls.blog(lang))))
     elif spec.kind in ("talk", "workshop", "expertise"):
         view = ServiceView(spec.item, lang, site)
         graph.extend(service_nodes(site, view, canonical, image))
-        section = t("expertise_title") if view.kind == "expertise" else t(f"{view.kind}s_title")
-        crumbs.append((section, urls.absolute(urls.services(view.kind, lang))))
     elif spec.kind == "card":
         # The card shows the person's contact details: a ContactPage about the Person.
         graph[0] = person_node(site, lang)
         graph.append({"@type": "ContactPage", "@id": canonical + "#page", "url": canonical, "name": heading,
                       "inLanguage": lang, "mainEntity": {"@id": person_id(site)},
                       "isPartOf": {"@id": urls.absolute("/") + "#website"}})
-    elif spec.kind == "tag":
-        crumbs.append((t("tags_title"), urls.absolute(urls.tags(lang))))
-    elif spec.kind in ("series", "archive") or (spec.kind == "blog" and spec.number > 1):
-        crumbs.append((t("blog_title"), urls.absolute(urls.blog(lang))))
-    if spec.kind != "404":
-        crumbs.append((heading, canonical))
+    kind = kind_of(spec)
+    if kind.indexed:
+        crumbs = [(site.settings.title[lang], home), *kind.crumbs(site, spec, t), (heading, canonical)]
         graph.append({"@type": "BreadcrumbList", "itemListElement": [
             {"@type": "ListItem", "position": i + 1, "name": name, "item": url} for i, (name, url) in enumerate(crumbs)]})
     return graph
