@@ -166,6 +166,16 @@ def test_pages_link_the_calendars_and_each_session_its_own_file(site: Path, lang
         assert "X-WR-CALNAME" not in single  # imported into a calendar, not offered as a new one
 
 
+@pytest.mark.parametrize("prefix", ["", "/fr"])
+def test_the_home_pages_upcoming_block_offers_the_same_files_as_the_service_pages(site: Path, prefix: str):
+    out = build(site)
+    on_home = set(add_links(out / prefix.lstrip("/") / "index.html").values())
+    on_services = {href for page in ("talks/test-talk", "workshops/test-workshop")
+                   for href in add_links(out / prefix.lstrip("/") / page / "index.html").values()}
+    assert on_home and on_home == on_services
+    assert all((out / href.lstrip("/")).is_file() for href in on_home)
+
+
 def test_check_is_clean_and_the_sitemap_has_no_calendars(site: Path):
     out = build(site)
     result = run_sitegen("check", cwd=site)
