@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..pages.presence import SOCIAL_SIZE, site_host
 from ..settings.config import CACHE_DIR
+from ..site.files import cached_bytes
 from ..site.urls import VCARD
 from .vcard import vcard
 
@@ -113,20 +113,7 @@ class SocialDrawer:
             [SOCIAL_DESIGN, pillow_version, SOCIAL_SIZE, spec,
              hashlib.sha256(photo).hexdigest() if photo else None],
             sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
-        path = self.cache_dir / f"{key}.png"
-        try:
-            return path.read_bytes()
-        except OSError:
-            pass
-        data = draw(photo)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f".{key}.{os.getpid()}.partial")
-            partial.write_bytes(data)
-            os.replace(partial, path)
-        except OSError:
-            pass  # a read-only site still builds; it only redraws next time
-        return data
+        return cached_bytes(self.cache_dir / f"{key}.png", lambda: draw(photo))
 
 
 def local_photo(site: "Site") -> Path | None:

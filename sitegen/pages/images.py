@@ -37,7 +37,8 @@ from urllib.parse import unquote, urlsplit
 from slugify import slugify
 
 from ..settings.config import CACHE_DIR
-from ..site.files import FileCopy, Output
+from ..site.files import FileCopy, Output, cached_bytes
+from ..sources.hashing import RACY_SECONDS
 from ..site.urls import output_file
 
 LARGE = 800
@@ -53,8 +54,7 @@ RECIPE = "1"
 """Bump when the encoding below changes, so cached variants are made again."""
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
 EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
-RACY_NS = 2_000_000_000
-"""A file modified this recently may change again without its time changing."""
+RACY_NS = int(RACY_SECONDS * 1_000_000_000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,20 +199,8 @@ def cached_encode(root: Path, source: Path, info: ImageInfo, variant: Variant) -
 
     key = hashlib.blake2b(f"{RECIPE}:{pillow_version}:{info.digest}:{variant.width}:{variant.kind}".encode(),
                           digest_size=16).hexdigest()
-    path = root / IMAGES_CACHE / f"{key}.{variant.path.rsplit('.', 1)[-1]}"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    data = encode(source, info, variant)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{key}.{os.getpid()}.partial")
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except OSError:
-        pass  # a read-only site still builds; it only encodes again next time
-    return data
+    return cached_bytes(root / IMAGES_CACHE / f"{key}.{variant.path.rsplit('.', 1)[-1]}",
+                        lambda: encode(source, info, variant))
 
 
 class ImageMemo:

@@ -7,6 +7,7 @@ can tell what each file depends on, without unpacking anonymous tuples.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -50,3 +51,23 @@ class Output:
     listed: list[Post] | None = None
     """For feeds: the posts it lists. Such an output changes only with them, so
     an incremental build keeps it when they did not change; None: always made."""
+
+
+def cached_bytes(path: Path, make: Callable[[], bytes]) -> bytes:
+    """The bytes kept at `path` in the cache, else `make()`'s, kept there for
+    next time. Written beside and renamed, so a build killed mid-write never
+    leaves half a file to be read back; a cache that cannot be written (a
+    read-only site) only costs making them again next time."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = make()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.stem}.{os.getpid()}.partial")
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        pass
+    return data
