@@ -14,8 +14,8 @@ from slugify import slugify
 
 from ..settings.config import Settings
 from ..errors import UsageError
+from ..sources.models import CONTENT_FOLDERS
 
-KIND_FOLDERS = {"post": "posts", "talk": "talks", "workshop": "workshops", "expertise": "expertise"}
 
 # Languages we can write placeholders in; other site languages get English.
 PLACEHOLDERS = {
@@ -62,7 +62,7 @@ def new_content(settings: Settings, kind: str, title: str, lang: str | None) -> 
     slug = slugify(title)
     if not slug:
         raise UsageError(f"cannot make a file name from the title {title!r}; use letters or digits")
-    folder = settings.content_dir / KIND_FOLDERS[kind]
+    folder = settings.content_dir / CONTENT_FOLDERS[kind]
     if kind == "post":
         # Dated like the starter's posts, so the folder lists them in order.
         suffix = "" if lang == settings.default_lang else f".{lang}"

@@ -13,6 +13,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+CONTENT_FOLDERS = {"post": "posts", "talk": "talks", "workshop": "workshops", "expertise": "expertise"}
+"""The folder of `content/` each kind of source lives in (readers read it,
+`sitegen new` writes into it)."""
+
 
 @dataclass(frozen=True, slots=True)
 class TagLink:

@@ -22,7 +22,7 @@ from ..errors import ContentError, SitegenError, every_mistake
 from .keys import PAGE_FIELDS, POST_FIELDS, PROFILE_FIELDS, SERVICE_FIELDS, check_keys, own_params
 from .links import link_name, written_url
 from .markdown import count_words, first_paragraph, render_markdown
-from .models import Notice, Page, Post, Profile, Service, Sources, StaticFile
+from .models import CONTENT_FOLDERS, Notice, Page, Post, Profile, Service, Sources, StaticFile
 from ..parallel import ordered_map
 from ..settings.placeholders import placeholder_warnings
 from ..settings.safety import (LinkOutside, alias_problem, allowed_folders, check_path, is_inside, link_problem,
@@ -32,7 +32,7 @@ from .sessions import read_sessions
 from .hashing import RACY_SECONDS, file_hash
 from ..settings.yamlio import normalize_newlines, parse_yaml, path_line, quoted, read_text
 
-SERVICE_KINDS = {"talks": "talk", "workshops": "workshop", "expertise": "expertise"}
+SERVICE_KINDS = {folder: kind for kind, folder in CONTENT_FOLDERS.items() if kind != "post"}
 LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 LANG_SUFFIX = re.compile(r"^[a-z]{2,3}$")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
