@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Collection, Iterator
 
 import filelock
 import jinja2
@@ -30,6 +30,7 @@ from ..site.sitemodel import Site, build_site
 from ..site.urls import output_file
 from ..sources.models import Sources
 from ..sources.readers import ReadMemo, read_sources
+from . import quick
 from .gather import Plan, file_copies, gather
 from .writer import OutputError, StagedOutput, UpdatedOutput, check_output_folder
 from .writer import shown as shown_path
@@ -47,6 +48,9 @@ class Written:
     files: int
     rendered: int
     changed: list[str]
+    rendering: Rendering
+    reads: dict[str, tuple[str, ...]]
+    """Page URL → the sources it shows whole."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,7 @@ class Batch:
     """The pages to render: the first jobs, in the same order."""
     jobs: list[Job] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)
+    reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,7 +85,13 @@ class Rendering:
     shown: Inputs
 
     def page_key(self, spec: PageSpec) -> str:
-        return page_digest(self.site, spec, self.everywhere, self.templates, self.shown)
+        return self.page_key_and_reads(spec)[0]
+
+    def page_key_and_reads(self, spec: PageSpec) -> tuple[str, tuple[str, ...]]:
+        """The page's digest, and the sources it shows whole (recorded while digesting)."""
+        self.shown.take_reads()
+        key = page_digest(self.site, spec, self.everywhere, self.templates, self.shown)
+        return key, self.shown.take_reads()
 
     def feed_key(self, output: Output) -> str:
         """A feed changes only with the posts it lists."""
@@ -105,9 +116,12 @@ class Builder:
     """
 
     def __init__(self, root: Path, *, drafts: bool = False, future: bool = False, base_url: str | None = None,
-                 output: str | None = None, cache: bool = False,
+                 output: str | None = None, cache: bool = False, follow_changes: bool = False,
                  progress: Callable[[str, int, int], None] | None = None):
         self.root = root
+        self.follow_changes = follow_changes
+        """Keep the last build's site model, to update it from the next change (the preview)."""
+        self.last: quick.LastBuild | None = None
         self.progress = progress
         """`progress(stage, done, total)` for a progress bar on long builds."""
         self.options = dict(base_url=base_url, output=output, drafts=drafts, future=future)
@@ -123,10 +137,20 @@ class Builder:
         self.notes: list[str] = []
         """Problems with the cache: reported once, never fatal, not warnings about the site."""
 
-    def build(self, *, strict: bool = False) -> BuildResult:
+    def build(self, *, strict: bool = False, changed: Collection[Path] | None = None,
+              pages_written: quick.PagesWritten | None = None) -> BuildResult:
+        """`changed`: the files changed since the last build, when known (the
+        preview's watcher): then a change that allows it updates the last
+        build in place (quick.py). `pages_written(files)`: told when the
+        pages of that change are there, before the rest."""
         # One build of a site at a time: a second one waits, so neither sees
         # the other's half-made output or cache.
         with build_lock(self.root):
+            if changed is not None and not strict and self.follow_changes:
+                result = quick.rebuild(self, changed, pages_written)
+                if result is not None:
+                    return result
+            self.last = None
             return self._build(strict)
 
     def _build(self, strict: bool) -> BuildResult:
@@ -157,6 +181,10 @@ class Builder:
             written = self._write(site, plan, images, current.settings_hash, before_swap)
         except OSError as exc:
             raise disk_error(exc, settings.output, self.root) from None
+        if self.follow_changes:
+            self.last = quick.LastBuild(settings, site, plan, written.rendering,
+                                        uptodate.next_clock_change(settings, sources),
+                                        quick.reverse_index(written.reads), list(settings.warnings))
         return BuildResult(written.pages, written.files, time.perf_counter() - started, settings.output,
                            settings.warnings, written.rendered, written.changed, self.notes)
 
@@ -249,7 +277,8 @@ class Builder:
                                     lambda: before_swap(len(plan.specs), plan.files, out.produced))
         pause_point("swapped")
         after_swap()
-        return Written(len(plan.specs), plan.files, len(batch.pages), [*out.changed, *out.removed])
+        return Written(len(plan.specs), plan.files, len(batch.pages), [*out.changed, *out.removed], rendering,
+                       batch.reads)
 
     def _schedule(self, plan: Plan, rendering: Rendering, out: StagedOutput, incremental: bool,
                   output_text: str) -> Batch:
@@ -265,7 +294,9 @@ class Builder:
 
         for spec in plan.specs:
             relative = output_file(spec.url)
-            if incremental and unchanged(spec.url, rendering.page_key(spec), relative):
+            if incremental:
+                key, batch.reads[spec.url] = rendering.page_key_and_reads(spec)
+            if incremental and unchanged(spec.url, key, relative):
                 out.keep(relative)
             else:
                 batch.pages.append(spec)
@@ -281,24 +312,25 @@ class Builder:
 
     def _make(self, batch: Batch, rendering: Rendering, out: StagedOutput, incremental: bool) -> None:
         """Every job, shared out among the workers; each file written by the process that makes it."""
-        def make(index: int) -> tuple[bool, str | None]:
+        def make(index: int) -> tuple[bool, tuple[str, tuple[str, ...]] | None]:
             # Written where it is made: pages never pile up in memory.
             job = batch.jobs[index]
             changed = out.store(job.path, job.make())
             # Without a last build to compare with, every page is rendered, and
             # the workers work out the digests for the next build alongside.
             if not incremental and index < len(batch.pages):
-                return changed, rendering.page_key(batch.pages[index])
+                return changed, rendering.page_key_and_reads(batch.pages[index])
             return changed, None
 
         rendering.preload({spec.template for spec in batch.pages})
         report = (lambda done, total: self.progress("rendering pages", done, total)) if self.progress else None
         # Workers get indices: a page's spec would drag its posts' whole graph through pickle.
         results = ordered_map(make, range(len(batch.jobs)), progress=report, renew_workers=True)
-        for index, (job, (changed, key)) in enumerate(zip(batch.jobs, results)):
+        for index, (job, (changed, keyed)) in enumerate(zip(batch.jobs, results)):
             out.note(job.path, changed)
-            if key is not None:
-                batch.digests[batch.pages[index].url] = key
+            if keyed is not None:
+                url = batch.pages[index].url
+                batch.digests[url], batch.reads[url] = keyed
 
     def _swap(self, out: StagedOutput, digests: dict[str, str], output_key: str,
               before_swap: Callable[[], Callable[[], None]]) -> Callable[[], None]:

@@ -183,6 +183,22 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
+def replace_file(output: Path, relative: str, data: bytes) -> bool:
+    """The preview's edit of one file in place: written beside it and renamed
+    over it, so a reader gets the old file or the new one, never half (and a
+    hard link to an older build is never written through). Whether it changed."""
+    path = output / contained(relative)
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+    return True
+
+
 # -- the writers ---------------------------------------------------------------
 
 class _Output:

@@ -92,9 +92,20 @@ class Inputs:
     def __init__(self, hashes: dict[str, str]):
         self.hashes = hashes
         self._listed: dict[int, str] = {}
+        self.shown_whole: list[str] = []
+        """The sources `whole` was asked for since `take_reads`: what the
+        page being digested shows whole (the preview's reverse index)."""
 
     def whole(self, items: Iterable[Any]) -> list[str]:
-        return [f"{item.source}={self.hashes.get(item.source, '')}" for item in items]
+        tokens = []
+        for item in items:
+            self.shown_whole.append(item.source)
+            tokens.append(f"{item.source}={self.hashes.get(item.source, '')}")
+        return tokens
+
+    def take_reads(self) -> tuple[str, ...]:
+        taken, self.shown_whole = tuple(dict.fromkeys(self.shown_whole)), []
+        return taken
 
     def listed(self, posts: Iterable[Post]) -> list[str]:
         tokens = []

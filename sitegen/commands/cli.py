@@ -11,13 +11,13 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import SitegenError, UsageError, path_for_messages
 
 if TYPE_CHECKING:
-    from ..cache.uptodate import BuildResult
+    from ..preview.serve import Rebuild
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -243,10 +243,12 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"no site.yml in {args.root.resolve()}; run sitegen serve in a site folder "
                          f"(or start one with sitegen init)")
 
-    def build_for(base_url: str, output: Path) -> Callable[[], BuildResult]:
+    def build_for(base_url: str, output: Path) -> Rebuild:
         # One Builder for the whole preview: it keeps what it read and
         # rendered, so each rebuild renders only what changed.
-        return Builder(args.root, drafts=args.drafts, future=args.future, base_url=base_url, output=str(output)).build
+        builder = Builder(args.root, drafts=args.drafts, future=args.future, base_url=base_url, output=str(output),
+                          follow_changes=True)
+        return lambda changed, pages_written: builder.build(changed=changed, pages_written=pages_written)
 
     serve(args.root, build_for=build_for, host=args.host, port=args.port, drafts=args.drafts, poll=args.poll)
     return 0

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -51,7 +51,11 @@ LISTEN_BACKLOG = 256
 """Pending connections the kernel holds: a page with many assets, several
 tabs, all reloading at once (the default of 5 dropped them)."""
 
-BuildFor = Callable[[str, Path], Callable[[], BuildResult]]
+Rebuild = Callable[[Collection[Path] | None, Callable[[list[str]], None]], BuildResult]
+"""`rebuild(changed, pages_written)`: a build after the files `changed` did
+(None: not known, as for the first build), which calls `pages_written(files)`
+when the edited pages are there, if that comes before the end."""
+BuildFor = Callable[[str, Path], Rebuild]
 """Given the preview's base URL and output folder, the build to run after each
 change: the preview knows nothing of how a site is built."""
 
@@ -71,7 +75,7 @@ class BuildState:
 class Preview:
     """The shared state between the rebuilder and the HTTP handlers."""
 
-    def __init__(self, root: Path, output: Path, build: Callable[[], BuildResult], quiet: bool = False,
+    def __init__(self, root: Path, output: Path, build: Rebuild, quiet: bool = False,
                  quiet_seconds: float = QUIET_SECONDS, hosts: frozenset[str] = frozenset()):
         self.root, self.output, self.build, self.quiet = root, output, build, quiet
         self.quiet_seconds = quiet_seconds
@@ -81,6 +85,23 @@ class Preview:
         self.changed = threading.Condition()
         self.dirty = threading.Event()
         self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._changed: set[Path] | None = set()
+        """The files changed since the last build started; None: something
+        the watcher cannot name (a folder moved) changed too."""
+
+    def note_change(self, paths: list[Path] | None) -> None:
+        with self._lock:
+            if self._changed is not None and paths is not None:
+                self._changed.update(paths)
+            else:
+                self._changed = None
+        self.dirty.set()
+
+    def take_changes(self) -> frozenset[Path] | None:
+        with self._lock:
+            taken, self._changed = self._changed, set()
+        return frozenset(taken) if taken is not None else None
 
     def publish(self, state: BuildState) -> None:
         with self.changed:
@@ -92,11 +113,17 @@ class Preview:
             self.changed.wait_for(lambda: self.state is not after or self.stopping.is_set(), timeout)
             return self.state
 
-    def rebuild(self) -> None:
+    def rebuild(self, changed: frozenset[Path] | None = None) -> None:
         number = self.state.number + 1
         started = time.perf_counter()
+
+        def pages_written(files: list[str]) -> None:
+            # The edited page is there: open tabs reload now; the same build's
+            # number again at the end reloads nothing twice.
+            self.publish(BuildState(number, changed=tuple(files)))
+
         try:
-            result = self.build()
+            result = self.build(changed, pages_written)
         except SitegenError as exc:
             return self.fail(number, str(exc))
         except Exception as exc:  # noqa: BLE001 - the preview must outlive any bug, and show it
@@ -143,7 +170,8 @@ class Preview:
                 if not self.dirty.wait(quiet) or time.monotonic() - first > longest:
                     break
             self.dirty.clear()
-            self.rebuild()  # a change during this build sets `dirty` again: one more build follows
+            # A change during this build sets `dirty` again: one more build follows.
+            self.rebuild(self.take_changes())
 
     def log(self, message: str) -> None:
         if not self.quiet:
@@ -188,8 +216,10 @@ class ChangeHandler(FileSystemEventHandler):
         if event.is_directory and event.event_type == "modified":
             return  # a file inside changed: that file's own event decides
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
-        if any(p and self.relevant(p) for p in paths):
-            self.preview.dirty.set()
+        relevant = [Path(os.fsdecode(p)).resolve() for p in paths if p and self.relevant(p)]
+        if relevant:
+            # A folder's event stands for files the watcher does not name.
+            self.preview.note_change(None if event.is_directory else relevant)
 
 
 SOURCE_FOLDERS = ("content", "themes")

@@ -1,0 +1,212 @@
+"""The preview's rebuild from the change (sitegen/build/quick.py).
+
+Told which files changed, as the watcher tells it, the builder updates the
+last site model in place for a body or template edit and renders only the
+pages that read it; anything else goes through the full incremental build.
+Either way the output is, byte for byte, a clean full build's: random
+sequences of edits check that, with the changed files found by comparing
+the site's files before and after each edit (what the watcher reports).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import TODAY_EPOCH
+from test_incremental import OPERATIONS, assert_same_as_full_build, copy_of_mini_site, op_edit_body, posts
+from test_serve import Preview
+from sitegen.build.builder import Builder
+from sitegen.errors import SitegenError
+
+POST_TEMPLATE = Path(__file__).parent.parent / "themes/default/templates/post.html"
+
+
+def snapshot(site: Path) -> dict[Path, str]:
+    return {path.resolve(): hashlib.sha256(path.read_bytes()).hexdigest() for path in site.rglob("*")
+            if path.is_file() and not {"public", ".sitegen-cache"} & set(path.relative_to(site).parts)}
+
+
+def changed_files(before: dict[Path, str], after: dict[Path, str]) -> set[Path]:
+    """What the watcher reports: files written, created or deleted."""
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+def op_edit_post_template(site: Path, n: int, data) -> None:
+    """The site's own post.html, overriding the shipped one, edited again and again."""
+    path = site / "themes/default/templates/post.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = POST_TEMPLATE.read_text(encoding="utf-8")
+    path.write_text(text.replace('<div class="prose e-content">', f'<div class="prose e-content" data-v="{n}">'),
+                    encoding="utf-8")
+
+
+def op_vanishing_temporary_file(site: Path, n: int, data) -> None:
+    """An editor's temporary file, written and deleted within one burst."""
+    path = site / "content/posts/4913"
+    path.write_text("x", encoding="utf-8")
+    path.unlink()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), steps=st.lists(st.sampled_from([*OPERATIONS, op_edit_body, op_edit_body, op_edit_post_template,
+                                                        op_vanishing_temporary_file]), min_size=1, max_size=6))
+def test_rebuilds_from_the_change_equal_full_builds(monkeypatch, data, steps):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    with copy_of_mini_site() as site:
+        builder = Builder(site, follow_changes=True)
+        builder.build()
+        before = snapshot(site)
+        for n, step in enumerate(steps):
+            step(site, n, data)
+            after = snapshot(site)
+            builder.build(changed=changed_files(before, after))
+            before = after
+            assert_same_as_full_build(site, site / "public")
+
+
+@pytest.fixture
+def followed(mini_site: Path, monkeypatch) -> tuple[Path, Builder]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    builder = Builder(mini_site, follow_changes=True)
+    builder.build()
+    return mini_site, builder
+
+
+def test_a_body_edit_renders_its_page_and_tells_before_the_feeds(followed):
+    site, builder = followed
+    post = site / "content/posts/second.md"
+    home = site / "public/index.html"
+    home_inode = home.stat().st_ino
+    post.write_text(post.read_text(encoding="utf-8") + "\nA paragraph added in the preview.\n", encoding="utf-8")
+    told: list[list[str]] = []
+    last = builder.last
+    result = builder.build(changed={post.resolve()}, pages_written=told.append)
+    assert builder.last is last, "the full build ran instead of the update in place"
+    assert result.rendered == 1
+    assert told == [["posts/second/index.html"]], "the page must be announced alone, before the feeds"
+    assert "feed.xml" in result.changed  # the feed shows the post's text
+    assert "A paragraph added in the preview." in (site / "public/posts/second/index.html").read_text(encoding="utf-8")
+    assert home.stat().st_ino == home_inode, "a page that does not show the body was written"
+    assert_same_as_full_build(site, site / "public")
+    # The full build that follows keeps what the update wrote.
+    assert builder.build().rendered == 0
+
+
+def test_a_template_edit_renders_the_pages_using_it(followed):
+    site, builder = followed
+    op_edit_post_template(site, 0, None)
+    builder.build()  # the site's own theme folder is new: a full build
+    last = builder.last
+    op_edit_post_template(site, 1, None)
+    result = builder.build(changed={(site / "themes/default/templates/post.html").resolve()})
+    assert builder.last is last
+    post_pages = [p for p in (site / "public").rglob("index.html") if 'class="kind-post"' in p.read_text(encoding="utf-8")]
+    assert result.rendered == len(post_pages) > 0
+    assert all('data-v="1"' in p.read_text(encoding="utf-8") for p in post_pages)
+    assert_same_as_full_build(site, site / "public")
+
+
+def retitle(site: Path) -> Path:
+    post = site / "content/posts/second.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("title: Second part", "title: Part two"), encoding="utf-8")
+    return post
+
+
+def retag(site: Path) -> Path:
+    post = site / "content/posts/second.md"
+    lines = [line for line in post.read_text(encoding="utf-8").split("\n") if not line.startswith("tags:")]
+    lines.insert(1, "tags: [ci]")
+    post.write_text("\n".join(lines), encoding="utf-8")
+    return post
+
+
+def longer(site: Path) -> Path:
+    """Enough words to change the reading time lists show."""
+    post = site / "content/posts/second.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n" + "word " * 900 + "\n", encoding="utf-8")
+    return post
+
+
+def new_post(site: Path) -> Path:
+    post = site / "content/posts/2026-02-02-new.md"
+    post.write_text("---\ntitle: New\ndate: 2026-02-02\n---\nNew.\n", encoding="utf-8")
+    return post
+
+
+def deleted(site: Path) -> Path:
+    post = site / "content/posts/second.md"
+    post.unlink()
+    return post
+
+
+def settings_file(site: Path) -> Path:
+    path = site / "site.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Ada Test", "Ada Tested"), encoding="utf-8")
+    return path
+
+
+def strings(site: Path) -> Path:
+    path = site / "themes/default/i18n/fr.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text('skip_link: "Aller au texte"\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("change", [retitle, retag, longer, new_post, deleted, settings_file, strings],
+                         ids=lambda f: f.__name__)
+def test_other_changes_go_through_the_full_build(followed, change):
+    site, builder = followed
+    last = builder.last
+    path = change(site)
+    builder.build(changed={path.resolve()})
+    assert builder.last is not last, "updated in place, though other pages show that change"
+    assert_same_as_full_build(site, site / "public")
+
+
+def test_a_failed_update_is_followed_by_a_full_build(followed):
+    site, builder = followed
+    template = site / "themes/default/templates/post.html"
+    template.parent.mkdir(parents=True)
+    template.write_text('{% extends "base.html" %}{% block content %}{{ post.title.nope() }}{% endblock %}',
+                        encoding="utf-8")
+    with pytest.raises(SitegenError):
+        builder.build(changed={template.resolve()})
+    assert builder.last is None
+    template.unlink()
+    builder.build(changed={template.resolve()})
+    assert builder.last is not None
+    assert_same_as_full_build(site, site / "public")
+
+
+def test_a_mistake_in_the_edited_file_is_reported_as_by_the_full_build(followed):
+    site, builder = followed
+    post = site / "content/posts/second.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("title: Second part", "title: [unclosed"), encoding="utf-8")
+    with pytest.raises(SitegenError) as caught:
+        builder.build(changed={post.resolve()})
+    assert "content/posts/second.md:" in str(caught.value) or caught.value.path == "content/posts/second.md"
+
+
+def test_the_preview_reloads_with_the_page_alone_then_finishes(mini_site: Path):
+    preview = Preview(mini_site)
+    try:
+        events = preview.events()
+        events.next()  # the state at connection
+        post = mini_site / "content/posts/second.md"
+        start = len(preview.lines)
+        post.write_text(post.read_text(encoding="utf-8") + "\nSaved in the editor.\n", encoding="utf-8")
+        name, state = events.next()
+        assert state["changed"] == ["posts/second/index.html"]
+        line = preview.wait_for_line("rebuilt in", after=start)
+        assert " 1 of " in line, line
+        _, _, body = preview.get("/posts/second/")
+        assert b"Saved in the editor." in body
+    finally:
+        preview.stop()
+    assert os.path.isdir(mini_site / ".sitegen-cache/preview")
