@@ -4,8 +4,8 @@ A kind holds everything that varies from one kind of page to another: which
 pages of it a site has (URL and template), what its template shows, its
 URL in the other languages, what it depends on, its last modification,
 the breadcrumbs above it, its JSON-LD nodes and its generated social image.
-What a page depends on sits beside what it reads,
-so the two change together; adding a kind touches this file only.
+What a page depends on sits beside what it reads, so the two change
+together; adding a kind touches this file (and its template) only.
 
 `dependencies` gets a `spec.Reads` (cache/incremental.py's `Inputs`) that turns
 records into tokens: this layer names what a page reads, the cache layer
@@ -25,7 +25,6 @@ from ..settings.i18n import Strings
 from ..site.sitemodel import Site
 from ..site.views import ServiceView, SiteView, related_posts, upcoming_sessions
 from ..sources.models import Post
-from .presence import SocialImage
 from .lists import (blog_crumb, describe_list, describe_services, listed_lastmod, paginator, session_states,
                     tag_link)
 from .spec import SERVICE_KINDS, TITLE_LIMIT, PageSpec, Reads, Shown, blog_page_count, blog_slice
@@ -67,7 +66,7 @@ class Kind:
         """The page's JSON-LD nodes (built in jsonld.py); the head adds the breadcrumbs."""
         return person_only(site, spec, page)
 
-    def social_image(self, site: Site, spec: PageSpec, t: Strings) -> SocialImage:
+    def social_image(self, site: Site, spec: PageSpec, t: Strings) -> presence.SocialImage:
         """The generated share image, for a page without an image of its own."""
         return presence.language_social_image(site, spec.lang, t)
 
@@ -156,7 +155,7 @@ class PostPage(Kind):
     crumbs = staticmethod(blog_crumb)
     jsonld_nodes = staticmethod(blog_posting)
 
-    def social_image(self, site: Site, spec: PageSpec, t: Strings) -> SocialImage:
+    def social_image(self, site: Site, spec: PageSpec, t: Strings) -> presence.SocialImage:
         if site.settings.post_social_images:
             return presence.post_social_image(site, spec.item, t)
         return super().social_image(site, spec, t)
