@@ -9,6 +9,7 @@ makes a lower stage reach up fails here rather than as a cycle later.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -47,3 +48,58 @@ def test_an_import_reaching_up_a_stage_breaks_the_contract(tmp_path):
     result = lint_imports(copy)
     assert result.returncode != 0, result.stdout
     assert "sitegen.settings.yamlio -> sitegen.build.builder" in result.stdout
+
+
+KIND_TABLE = REPO / "sitegen" / "pages" / "kinds.py"
+
+
+def is_spec_kind(node: ast.AST) -> bool:
+    """`spec.kind`, or `<anything>.spec.kind`: a page's kind string."""
+    return (isinstance(node, ast.Attribute) and node.attr == "kind"
+            and (isinstance(node.value, ast.Name) and node.value.id == "spec"
+                 or isinstance(node.value, ast.Attribute) and node.value.attr == "spec"))
+
+
+def is_text(node: ast.AST) -> bool:
+    """A string literal, or a tuple, list or set of them (`in ("talk", "workshop")`)."""
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return any(is_text(item) for item in node.elts)
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def kind_switches(source: str, filename: str) -> list[str]:
+    """Where `source` compares a page's kind with a literal (==, !=, in, match)."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(map(is_spec_kind, operands)) and any(map(is_text, operands)):
+                found.append(f"{filename}:{node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.Match) and is_spec_kind(node.subject):
+            found.append(f"{filename}:{node.lineno}: match {ast.unparse(node.subject)}")
+    return found
+
+
+def test_only_the_kinds_table_switches_on_a_page_kind():
+    """What varies by kind of page is a hook of its class in pages/kinds.py,
+    so adding a kind touches that file (and its template) only."""
+    found = [hit for path in sorted((REPO / "sitegen").rglob("*.py")) if path != KIND_TABLE
+             for hit in kind_switches(path.read_text(encoding="utf-8"), str(path.relative_to(REPO)))]
+    assert found == [], "compare page kinds in their class in sitegen/pages/kinds.py:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("code, switches", [
+    ('if spec.kind == "post": pass', True),
+    ('if "post" == spec.kind: pass', True),
+    ('x = spec.kind != "card"', True),
+    ('x = spec.kind in ("talk", "workshop", "expertise")', True),
+    ('x = spec.kind not in {"404"}', True),
+    ('x = self.spec.kind == "home"', True),
+    ('match spec.kind:\n    case "home": pass', True),
+    ('x = view.kind == "workshop"', False),      # a service's type, not a page's kind
+    ('x = service.kind in ("talk", "workshop")', False),
+    ('x = spec.kind', False),
+    ('x = spec.kind == other.kind', False),
+])
+def test_a_comparison_of_a_page_kind_is_caught(code, switches):
+    assert bool(kind_switches(code, "planted.py")) is switches

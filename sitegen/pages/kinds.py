@@ -2,9 +2,10 @@
 
 A kind holds everything that varies from one kind of page to another: which
 pages of it a site has (URL and template), what its template shows, its
-URL in the other languages, what it depends on, its last modification and
-the breadcrumbs above it. What a page depends on sits beside what it reads,
-so the two change together; adding a kind touches this file only.
+URL in the other languages, what it depends on, its last modification,
+the breadcrumbs above it, its JSON-LD nodes and its generated social image.
+What a page depends on sits beside what it reads, so the two change
+together; adding a kind touches this file (and its template) only.
 
 `dependencies` gets a `spec.Reads` (cache/incremental.py's `Inputs`) that turns
 records into tokens: this layer names what a page reads, the cache layer
@@ -14,11 +15,12 @@ above decides how it is digested.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Iterator
+from typing import Any, ClassVar, Iterator
 
 from markupsafe import Markup
 
 from . import presence
+from .jsonld import PageFacts, blog_posting, contact_page, person_only, profile_page, service_page
 from ..settings.i18n import Strings
 from ..site.sitemodel import Site
 from ..site.views import ServiceView, SiteView, related_posts, upcoming_sessions
@@ -37,6 +39,8 @@ class Kind:
     """The `PageSpec.kind` values this class answers for."""
     indexed: ClassVar[bool] = True
     """In the sitemap and with breadcrumbs; else the head says noindex."""
+    trail_root: ClassVar[bool] = False
+    """Where breadcrumb trails start (the home page): no BreadcrumbList of its own."""
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         raise NotImplementedError
@@ -58,6 +62,14 @@ class Kind:
         """Breadcrumbs between the home page and this page: (name, absolute URL)."""
         return []
 
+    def jsonld_nodes(self, site: Site, spec: PageSpec, page: PageFacts) -> list[dict[str, Any]]:
+        """The page's JSON-LD nodes (built in jsonld.py); the head adds the breadcrumbs."""
+        return person_only(site, spec, page)
+
+    def social_image(self, site: Site, spec: PageSpec, t: Strings) -> presence.SocialImage:
+        """The generated share image, for a page without an image of its own."""
+        return presence.language_social_image(site, spec.lang, t)
+
     def shows_calendar(self, spec: PageSpec) -> bool:
         """Whether the head links the iCalendar feed of upcoming sessions."""
         return False
@@ -78,6 +90,8 @@ class Kind:
 
 class Home(Kind):
     names = ("home",)
+    trail_root = True
+    jsonld_nodes = staticmethod(profile_page)
 
     def shows_calendar(self, spec: PageSpec) -> bool:
         return True
@@ -139,6 +153,12 @@ class Blog(Kind):
 class PostPage(Kind):
     names = ("post",)
     crumbs = staticmethod(blog_crumb)
+    jsonld_nodes = staticmethod(blog_posting)
+
+    def social_image(self, site: Site, spec: PageSpec, t: Strings) -> presence.SocialImage:
+        if site.settings.post_social_images:
+            return presence.post_social_image(site, spec.item, t)
+        return super().social_image(site, spec, t)
 
     def head_extras(self, site: Site, spec: PageSpec, t: Strings) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
         post: Post = spec.item
@@ -301,6 +321,7 @@ class ServicePage(Kind):
     """A talk, a workshop or an area of expertise: `kind` is the service's."""
 
     names = SERVICE_KINDS
+    jsonld_nodes = staticmethod(service_page)
 
     def crumbs(self, site: Site, spec: PageSpec, t: Strings) -> list[tuple[str, str]]:
         kind = spec.kind
@@ -356,6 +377,7 @@ class PlainPage(Kind):
 
 class Card(Kind):
     names = ("card",)
+    jsonld_nodes = staticmethod(contact_page)
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         yield PageSpec(presence.card_url(site, lang), "card", lang, "card.html", "the business card page")

@@ -20,7 +20,7 @@ from ..site.urls import VCARD
 
 if TYPE_CHECKING:
     from ..site.sitemodel import Site
-    from .spec import PageSpec
+    from ..sources.models import Post
 
 SOCIAL_SIZE = (1200, 630)
 QR_ERROR = "m"
@@ -30,13 +30,6 @@ VCARD_URL = VCARD
 
 def card_url(site: "Site", lang: str) -> str:
     return site.urls.card(lang)
-
-
-def social_url(site: "Site", spec: "PageSpec") -> str:
-    """Site-relative URL of the generated image for a page without one."""
-    if spec.kind == "post" and site.settings.post_social_images:
-        return site.urls.post_social(spec.item)
-    return site.urls.social(spec.lang)
 
 
 @dataclass(frozen=True)
@@ -123,12 +116,16 @@ class SocialImage:
     type: str = "image/png"
 
 
-def social_image(site: "Site", spec: "PageSpec", t: Strings) -> SocialImage:
-    """The generated image for a page that has no image of its own."""
-    profile, lang = site.profile, spec.lang
+def language_social_image(site: "Site", lang: str, t: Strings) -> SocialImage:
+    """The generated image of a language (the person's name and job), for a
+    page with no image of its own."""
+    profile = site.profile
     job = profile.job_title[lang] or ""
-    if spec.kind == "post" and site.settings.post_social_images:
-        alt = t("social_post_image_alt", title=spec.item.title, name=profile.name)
-    else:
-        alt = t("social_image_alt", name=profile.name, job=job) if job else profile.name
-    return SocialImage(site.urls.absolute(social_url(site, spec)), alt)
+    alt = t("social_image_alt", name=profile.name, job=job) if job else profile.name
+    return SocialImage(site.urls.absolute(site.urls.social(lang)), alt)
+
+
+def post_social_image(site: "Site", post: "Post", t: Strings) -> SocialImage:
+    """The generated image of one post (its title), when `post_social_images` is on."""
+    alt = t("social_post_image_alt", title=post.title, name=site.profile.name)
+    return SocialImage(site.urls.absolute(site.urls.post_social(post)), alt)

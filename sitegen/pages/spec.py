@@ -1,8 +1,8 @@
 """What a page is before it is rendered (its URL, kind, language and item),
 and what it shows once its kind has read it (`Shown`).
 
-It sits apart from rendering so that the head (seo), the social card
-(presence) and the page digests (incremental) can name a page without
+It sits apart from rendering so that the head (seo), the JSON-LD nodes
+(jsonld) and the page digests (incremental) can name a page without
 importing the renderer, and imports go one way.
 """
 
