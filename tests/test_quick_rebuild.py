@@ -46,6 +46,13 @@ def op_edit_post_template(site: Path, n: int, data) -> None:
                     encoding="utf-8")
 
 
+def op_rewrite_first_paragraph(site: Path, n: int, data) -> None:
+    """A post's first paragraph is its summary when it names none: lists show it."""
+    path = data.draw(st.sampled_from(posts(site)))
+    head, _, body = path.read_text(encoding="utf-8").rpartition("---\n")
+    path.write_text(f"{head}---\nA new opening {n}.\n\n{body}", encoding="utf-8")
+
+
 def op_vanishing_temporary_file(site: Path, n: int, data) -> None:
     """An editor's temporary file, written and deleted within one burst."""
     path = site / "content/posts/4913"
@@ -55,7 +62,7 @@ def op_vanishing_temporary_file(site: Path, n: int, data) -> None:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), steps=st.lists(st.sampled_from([*OPERATIONS, op_edit_body, op_edit_body, op_edit_post_template,
-                                                        op_vanishing_temporary_file]), min_size=1, max_size=6))
+                                                        op_rewrite_first_paragraph, op_vanishing_temporary_file]), min_size=1, max_size=6))
 def test_rebuilds_from_the_change_equal_full_builds(monkeypatch, data, steps):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
     with copy_of_mini_site() as site:
@@ -112,23 +119,20 @@ def test_a_template_edit_renders_the_pages_using_it(followed):
     assert_same_as_full_build(site, site / "public")
 
 
-def retitle(site: Path) -> Path:
-    post = site / "content/posts/second.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("title: Second part", "title: Part two"), encoding="utf-8")
-    return post
+SECOND = "content/posts/second.md"
 
 
-def retag(site: Path) -> Path:
-    post = site / "content/posts/second.md"
-    lines = [line for line in post.read_text(encoding="utf-8").split("\n") if not line.startswith("tags:")]
-    lines.insert(1, "tags: [ci]")
-    post.write_text("\n".join(lines), encoding="utf-8")
+def edited(site: Path, old: str, new: str) -> Path:
+    post = site / SECOND
+    text = post.read_text(encoding="utf-8")
+    assert old in text
+    post.write_text(text.replace(old, new, 1), encoding="utf-8")
     return post
 
 
 def longer(site: Path) -> Path:
     """Enough words to change the reading time lists show."""
-    post = site / "content/posts/second.md"
+    post = site / SECOND
     post.write_text(post.read_text(encoding="utf-8") + "\n" + "word " * 900 + "\n", encoding="utf-8")
     return post
 
@@ -140,7 +144,7 @@ def new_post(site: Path) -> Path:
 
 
 def deleted(site: Path) -> Path:
-    post = site / "content/posts/second.md"
+    post = site / SECOND
     post.unlink()
     return post
 
@@ -158,14 +162,50 @@ def strings(site: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("change", [retitle, retag, longer, new_post, deleted, settings_file, strings],
-                         ids=lambda f: f.__name__)
-def test_other_changes_go_through_the_full_build(followed, change):
+# What lists show of a post, changed: its page and every page listing it are rendered in place.
+IN_PLACE = {
+    "title": (lambda site: edited(site, "title: Second part", "title: Part two"), "Part two"),
+    "summary": (lambda site: edited(site, "summary: The second part of the series.", "summary: A new summary."),
+                "A new summary."),
+    "abstract": (lambda site: edited(site, "La deuxième partie, en anglais.", "Un autre résumé."), "Un autre résumé."),
+    "reading time": (longer, None),
+}
+
+
+@pytest.mark.parametrize("name", IN_PLACE)
+def test_what_lists_show_is_updated_in_place_on_every_page_listing_it(followed, name):
+    site, builder = followed
+    change, text = IN_PLACE[name]
+    last = builder.last
+    result = builder.build(changed={change(site).resolve()})
+    assert builder.last is last, "the full build ran instead of the update in place"
+    assert 1 < result.rendered < result.pages
+    if text:
+        showing = [p for p in (site / "public").rglob("*.html") if text in p.read_text(encoding="utf-8")]
+        assert [p for p in showing if "second" not in p.as_posix()], f"no list shows {text!r}"
+    assert_same_as_full_build(site, site / "public")
+
+
+# Changes that move a post in the site model, or change what every page shows.
+ELSEWHERE = {
+    "tags": lambda site: edited(site, "tags: [testing]", "tags: [ci]"),
+    "date": lambda site: edited(site, "date: 2026-02-10T09:30:00+01:00", "date: 2026-01-01"),
+    "series": lambda site: edited(site, "series: Test series", "series: Another series"),
+    "abstract language": lambda site: edited(site, '{fr: "La deuxième partie, en anglais."}', "{}"),
+    "new post": new_post,
+    "deleted post": deleted,
+    "settings": settings_file,
+    "strings": strings,
+}
+
+
+@pytest.mark.parametrize("name", ELSEWHERE)
+def test_other_changes_go_through_the_full_build(followed, name):
     site, builder = followed
     last = builder.last
-    path = change(site)
+    path = ELSEWHERE[name](site)
     builder.build(changed={path.resolve()})
-    assert builder.last is not last, "updated in place, though other pages show that change"
+    assert builder.last is not last, "updated in place, though it moves the post or changes every page"
     assert_same_as_full_build(site, site / "public")
 
 
@@ -187,7 +227,8 @@ def test_a_failed_update_is_followed_by_a_full_build(followed):
 def test_a_mistake_in_the_edited_file_is_reported_as_by_the_full_build(followed):
     site, builder = followed
     post = site / "content/posts/second.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("title: Second part", "title: [unclosed"), encoding="utf-8")
+    post.write_text(post.read_text(encoding="utf-8").replace("title: Second part", "title: [unclosed"),
+                    encoding="utf-8")
     with pytest.raises(SitegenError) as caught:
         builder.build(changed={post.resolve()})
     assert "content/posts/second.md:" in str(caught.value) or caught.value.path == "content/posts/second.md"

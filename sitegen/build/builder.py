@@ -16,7 +16,7 @@ import filelock
 import jinja2
 
 from ..cache import store, uptodate
-from ..cache.incremental import Inputs, TemplateGraph, page_digest, site_digest, theme_inputs
+from ..cache.incremental import Inputs, PageReads, TemplateGraph, page_digest, site_digest, theme_inputs
 from ..cache.uptodate import BuildResult, digest, fail_if_strict
 from ..errors import SitegenError
 from ..pages.images import IMAGES_MEMO, ImageMemo, ImageTable
@@ -49,8 +49,8 @@ class Written:
     rendered: int
     changed: list[str]
     rendering: Rendering
-    reads: dict[str, tuple[str, ...]]
-    """Page URL → the sources it shows whole."""
+    reads: dict[str, PageReads]
+    """Page URL → the sources it shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ class Batch:
     """The pages to render: the first jobs, in the same order."""
     jobs: list[Job] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)
-    reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reads: dict[str, PageReads] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,8 +87,8 @@ class Rendering:
     def page_key(self, spec: PageSpec) -> str:
         return self.page_key_and_reads(spec)[0]
 
-    def page_key_and_reads(self, spec: PageSpec) -> tuple[str, tuple[str, ...]]:
-        """The page's digest, and the sources it shows whole (recorded while digesting)."""
+    def page_key_and_reads(self, spec: PageSpec) -> tuple[str, PageReads]:
+        """The page's digest, and the sources it shows (recorded while digesting)."""
         self.shown.take_reads()
         key = page_digest(self.site, spec, self.everywhere, self.templates, self.shown)
         return key, self.shown.take_reads()
@@ -184,7 +184,7 @@ class Builder:
         if self.follow_changes:
             self.last = quick.LastBuild(settings, site, plan, written.rendering,
                                         uptodate.next_clock_change(settings, sources),
-                                        quick.reverse_index(written.reads), list(settings.warnings))
+                                        written.reads, list(settings.warnings))
         return BuildResult(written.pages, written.files, time.perf_counter() - started, settings.output,
                            settings.warnings, written.rendered, written.changed, self.notes)
 
@@ -312,7 +312,7 @@ class Builder:
 
     def _make(self, batch: Batch, rendering: Rendering, out: StagedOutput, incremental: bool) -> None:
         """Every job, shared out among the workers; each file written by the process that makes it."""
-        def make(index: int) -> tuple[bool, tuple[str, tuple[str, ...]] | None]:
+        def make(index: int) -> tuple[bool, tuple[str, PageReads] | None]:
             # Written where it is made: pages never pile up in memory.
             job = batch.jobs[index]
             changed = out.store(job.path, job.make())

@@ -1,18 +1,20 @@
 """The preview's rebuild from the change: a post's text or a template edited.
 
 `sitegen serve` knows which files changed (the watcher's paths). When each
-of them is the Markdown of a published post or page edited in a way no
-other page shows (its body: a typo fixed, a paragraph added, with its
-title, summary, tags, date and reading time as they were), or a theme
-template, the site model of the last build is updated in place instead of
-being made again, and only the pages that read what changed are rendered:
-those that show an edited source whole (the reverse index recorded with
-the last build's digests) and those rendered with an edited template. They
-are written into the preview's folder one by one, each replaced whole by a
-rename, and the browser is told as soon as they are there; the feeds that
-list an edited post follow. Any other change (a title, tags, a new or
-deleted file, settings, strings, the clock passing a session) goes through
-the full incremental build, and so does the next build after a failed one.
+of them is a theme template, or the Markdown of a published post or page
+edited without moving it in the site (its body, and for a post its title,
+summary, abstracts or reading time; not its date, tags, series, language,
+address or image), the site model of the last build is updated in place
+instead of being made again, and only the pages that read what changed are
+rendered: those that show an edited source whole, those that list an edited
+post whose title or summary changed (the reverse indexes recorded with the
+last build's digests), and those rendered with an edited template. They are
+written into the preview's folder one by one, each replaced whole by a
+rename, and the browser is told as soon as they are all there; the feeds
+(and social image) of an edited post follow. Any other change (tags, a new
+or deleted file, settings, strings, the clock passing a session) goes
+through the full incremental build, and so does the next build after a
+failed one.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection
 
-from ..cache.incremental import TemplateGraph
+from ..cache.incremental import PageReads, TemplateGraph
 from ..cache.uptodate import BuildResult
 from ..errors import SitegenError
 from ..pages.spec import PageSpec
@@ -46,9 +48,11 @@ if TYPE_CHECKING:
 PagesWritten = Callable[[list[str]], None]
 """Told the output files of the edited pages as soon as they are written."""
 
-BODY_ONLY = ("body", "words")
-"""What an edit may change for the site model to be updated in place: what
-only the source's own page (and the feeds listing it) shows."""
+OWN_PAGE = ("body", "words", "meta")
+"""What only a source's own page (and the feeds listing it) shows."""
+LISTED = ("title", "summary", "abstract", "original")
+"""What pages listing a post show of it, besides its reading time. Anything
+else moves it in the site: its place in lists, tags, series or translations."""
 
 
 @dataclass(eq=False)
@@ -61,23 +65,23 @@ class LastBuild:
     rendering: Rendering
     until: float | None
     """When the clock alone changes the site next (a session passes): a full build then."""
-    readers: dict[str, list[str]]
-    """Source → URLs of the pages that show it whole (recorded with their digests)."""
+    reads: dict[str, PageReads]
+    """Page URL → the sources it shows (recorded with its digest)."""
     warnings: list[str]
 
     def __post_init__(self) -> None:
+        self.readers: dict[str, list[str]] = {}
+        """Source → URLs of the pages that show it whole."""
+        self.listers: dict[str, list[str]] = {}
+        """Post source → URLs of the pages that list it."""
+        for url, read in self.reads.items():
+            for source in read.whole:
+                self.readers.setdefault(source, []).append(url)
+            for source in read.listed:
+                self.listers.setdefault(source, []).append(url)
         self.specs = {spec.url: spec for spec in self.plan.specs}
         self.items: dict[str, Post | Page] = {item.source: item for item in [*self.site.posts, *self.site.pages]}
         self.copied = {display_path(copy.file, self.settings.root) for copy in self.plan.copies}
-
-
-def reverse_index(reads: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
-    """Page URL → sources it shows whole, turned into source → page URLs."""
-    readers: dict[str, list[str]] = {}
-    for url, sources in reads.items():
-        for source in sources:
-            readers.setdefault(source, []).append(url)
-    return readers
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,8 @@ class Edit:
     stat: tuple[int, int, int] | None
     warnings: list[str]
     old_warnings: list[str]
+    listed: bool
+    """Whether what lists show of it changed."""
 
 
 def rebuild(builder: Builder, changed: Collection[Path], pages_written: PagesWritten | None) -> BuildResult | None:
@@ -147,18 +153,23 @@ def reread(builder: Builder, last: LastBuild, root: Path, path: Path) -> Edit | 
     finally:
         warnings = settings.warnings[before:]
         del settings.warnings[before:]
-    if not body_only(memo.records[key][1], record):
+    old = memo.records[key][1]
+    if not stays_in_place(old, record):
         return False
-    return Edit(item, record, key, digest, stat, warnings, memo.records[key][2])
+    listed = isinstance(old, Post) and (any(getattr(old, n) != getattr(record, n) for n in LISTED)
+                                        or old.reading_minutes != record.reading_minutes)
+    return Edit(item, record, key, digest, stat, warnings, memo.records[key][2], listed)
 
 
-def body_only(old: Post | Page, new: Post | Page) -> bool:
-    """Whether everything but what only its own page shows is as it was."""
-    same = all(getattr(old, f.name) == getattr(new, f.name) for f in dataclasses.fields(old)
-               if f.init and f.name not in BODY_ONLY)
-    if isinstance(old, Post) and old.reading_minutes != new.reading_minutes:  # lists show it
+def stays_in_place(old: Post | Page, new: Post | Page) -> bool:
+    """Whether the edit leaves the source where it was in the site model."""
+    free = OWN_PAGE + LISTED if isinstance(old, Post) else OWN_PAGE
+    if any(getattr(old, f.name) != getattr(new, f.name) for f in dataclasses.fields(old)
+           if f.init and f.name not in free):
         return False
-    return same and set(body_images(old.body)) == set(body_images(new.body))  # sized from the image table
+    if isinstance(old, Post) and old.abstract.keys() != new.abstract.keys():
+        return False  # an abstract for a language lists the post there
+    return set(body_images(old.body)) == set(body_images(new.body))  # sized from the image table
 
 
 def update(builder: Builder, last: LastBuild, edits: list[Edit], template_changed: bool,
@@ -167,6 +178,8 @@ def update(builder: Builder, last: LastBuild, edits: list[Edit], template_change
     for edit in edits:
         apply(builder, last, edit)
     urls = list(dict.fromkeys(url for edit in edits for url in last.readers.get(edit.item.source, ())))
+    urls += [url for edit in edits if edit.listed for url in last.listers.get(edit.item.source, ())
+             if url not in urls]
     if template_changed:
         rendering = retemplated(builder, last)
         old = last.rendering.templates
@@ -177,7 +190,7 @@ def update(builder: Builder, last: LastBuild, edits: list[Edit], template_change
     changed = render_in_place(builder, rendering, [last.specs[url] for url in urls], output)
     if pages_written is not None and changed:
         pages_written(list(changed))
-    changed += refresh_feeds(builder, last, {id(edit.item) for edit in edits}, output)
+    changed += refresh_outputs(builder, last, edits, output)
     warnings = last.warnings
     for edit in edits:
         for old in edit.old_warnings:
@@ -190,7 +203,10 @@ def update(builder: Builder, last: LastBuild, edits: list[Edit], template_change
 
 def apply(builder: Builder, last: LastBuild, edit: Edit) -> None:
     """The model, the read memo and the digests' inputs take the new text."""
-    edit.item.body, edit.item.words = edit.record.body, edit.record.words
+    for name in (*OWN_PAGE, *LISTED) if isinstance(edit.item, Post) else OWN_PAGE:
+        setattr(edit.item, name, getattr(edit.record, name))
+    if edit.listed:
+        last.rendering.shown.forget(edit.item)
     memo = builder.memo
     memo.records[edit.key] = (edit.digest, edit.record, edit.warnings)
     if edit.stat is not None:
@@ -223,23 +239,28 @@ def render_in_place(builder: Builder, rendering: Rendering, specs: list[PageSpec
 
     rendering.preload({spec.template for spec in specs})
     changed = []
-    for spec, (written, key) in zip(specs, ordered_map(make, range(len(specs)), renew_workers=True)):
+    for spec, (written, key) in zip(specs, ordered_map(make, range(len(specs)))):
         digests[spec.url] = key
         if written:
             changed.append(output_file(spec.url))
     return changed
 
 
-def refresh_feeds(builder: Builder, last: LastBuild, edited: set[int], output: Path) -> list[str]:
-    """The feeds listing an edited post, made again (they show its text)."""
+def refresh_outputs(builder: Builder, last: LastBuild, edits: list[Edit], output: Path) -> list[str]:
+    """The feeds listing an edited post (they show its text) made again, and
+    the social image of a post whose title changed."""
+    edited = {id(edit.item) for edit in edits}
+    drawn = {f"{edit.item.source} (social image)" for edit in edits if edit.listed}
     changed = []
-    for feed in last.plan.outputs:
-        if feed.listed is None or not any(id(post) in edited for post in feed.listed):
+    for made in last.plan.outputs:
+        if made.listed is not None and any(id(post) in edited for post in made.listed):
+            name = f"feed:{made.path}"
+            builder.page_digests.pop(name, None)
+        elif made.source not in drawn:
             continue
-        name = f"feed:{feed.path}"
-        builder.page_digests.pop(name, None)
-        data = feed.content() if callable(feed.content) else feed.content
-        if replace_file(output, feed.path, data):
-            changed.append(feed.path)
-        builder.page_digests[name] = last.rendering.feed_key(feed)
+        data = made.content() if callable(made.content) else made.content
+        if replace_file(output, made.path, data):
+            changed.append(made.path)
+        if made.listed is not None:
+            builder.page_digests[name] = last.rendering.feed_key(made)
     return changed

@@ -12,6 +12,7 @@ they change the digest too.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -84,6 +85,14 @@ def referenced_templates(source: str) -> set[str] | None:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class PageReads:
+    """The sources a page shows: whole (its own text), and as lists show them."""
+
+    whole: tuple[str, ...]
+    listed: tuple[str, ...]
+
+
 class Inputs:
     """Tokens naming what a page shows: a source's whole content (its own
     page), or only what lists show of a post (title, summary, date, tags…),
@@ -95,6 +104,8 @@ class Inputs:
         self.shown_whole: list[str] = []
         """The sources `whole` was asked for since `take_reads`: what the
         page being digested shows whole (the preview's reverse index)."""
+        self.shown_listed: list[str] = []
+        """The same for `listed`: the posts it shows as a list does."""
 
     def whole(self, items: Iterable[Any]) -> list[str]:
         tokens = []
@@ -103,13 +114,19 @@ class Inputs:
             tokens.append(f"{item.source}={self.hashes.get(item.source, '')}")
         return tokens
 
-    def take_reads(self) -> tuple[str, ...]:
-        taken, self.shown_whole = tuple(dict.fromkeys(self.shown_whole)), []
+    def take_reads(self) -> PageReads:
+        taken = PageReads(tuple(dict.fromkeys(self.shown_whole)), tuple(dict.fromkeys(self.shown_listed)))
+        self.shown_whole, self.shown_listed = [], []
         return taken
+
+    def forget(self, post: Post) -> None:
+        """`post` changed what lists show of it."""
+        self._listed.pop(id(post), None)
 
     def listed(self, posts: Iterable[Post]) -> list[str]:
         tokens = []
         for post in posts:
+            self.shown_listed.append(post.source)
             key = self._listed.get(id(post))
             if key is None:
                 key = self._listed[id(post)] = digest(

@@ -24,20 +24,24 @@ SAMPLE_TEXT = [
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(pattern, message after the quoted match) for every placeholder."""
+def _patterns() -> tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...]:
+    """(texts one of which a match holds, pattern, message after the quoted
+    match) for every placeholder. The plain texts are looked for first: a
+    substring search is many times faster than the pattern, and every file of
+    a site is searched on a cold build."""
     found = [
-        (re.compile(r"\bYour city\b"), "is the starter's placeholder location; write where you work, "
-                                       "e.g. location: Lyon, France"),
-        (re.compile(r"https?://[^\s\"'/]+/your-name\b"), "is the starter's sample link; put the address of "
-                                                           "your own profile, or remove the link"),
-        (re.compile(r"\bhello@[A-Za-z0-9.-]+\.example\b"), "is the starter's sample e-mail; write your own address"),
+        (("Your city",), re.compile(r"\bYour city\b"), "is the starter's placeholder location; write where you "
+                                                       "work, e.g. location: Lyon, France"),
+        (("/your-name",), re.compile(r"https?://[^\s\"'/]+/your-name\b"),
+         "is the starter's sample link; put the address of your own profile, or remove the link"),
+        (("hello@",), re.compile(r"\bhello@[A-Za-z0-9.-]+\.example\b"),
+         "is the starter's sample e-mail; write your own address"),
     ]
     for keys, what, todo in SAMPLE_TEXT:
         # The sentence the starter opens each text with, in each language it writes.
         sentences = {text.split("{")[0].split(". ")[0].strip() for key in keys for text in TEXT[key].values()}
-        alternatives = "|".join(re.escape(s) for s in sorted(sentences, key=len, reverse=True) if len(s) > 12)
-        found.append((re.compile(alternatives), f"is the starter's {what}; {todo}"))
+        chosen = tuple(s for s in sorted(sentences, key=len, reverse=True) if len(s) > 12)
+        found.append((chosen, re.compile("|".join(map(re.escape, chosen))), f"is the starter's {what}; {todo}"))
     return tuple(found)
 
 
@@ -45,9 +49,10 @@ def placeholder_warnings(display: str, text: str, *, yaml: bool) -> list[str]:
     """One warning per placeholder found in `text` (at its first line).
     Comment lines of a YAML file are not published, so they may keep theirs."""
     found = []
-    for pattern, message in _patterns():
-        # One search of the whole text (most files have nothing): lines are
-        # only counted for a match.
+    for needles, pattern, message in _patterns():
+        if not any(needle in text for needle in needles):
+            continue
+        # Lines are only counted for a match.
         for match in pattern.finditer(text):
             start = text.rfind("\n", 0, match.start()) + 1
             if yaml and text[start:match.start()].lstrip().startswith("#"):
