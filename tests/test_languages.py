@@ -161,3 +161,56 @@ def test_an_unknown_format_names_the_file_and_line(mini_site: Path):
     assert (f"content/talks/test-talk.yml:{line}: formats: 'telepathy' is not a format; "
             f"write in person (or on site) or online") in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _menu_and_footnotes(page: str) -> tuple[list[str], str, list[str]]:
+    """(the main menu's labels, the footnotes' heading, the back links' names) as a screen reader gets them."""
+    import html5lib
+
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    nav = next(n for n in tree.iter("nav") if "site-nav" in n.get("class", "").split())
+    footnotes = next(s for s in tree.iter("section") if "footnotes" in s.get("class", "").split())
+    backs = [a.get("aria-label") for a in footnotes.iter("a") if "footnote-backref" in a.get("class", "")]
+    return ["".join(a.itertext()).strip() for a in nav.iter("a")], "".join(footnotes.find("h2").itertext()), backs
+
+
+FOOTNOTE_POST = "---\ntitle: Notes\ndate: 2026-01-05\n---\nA claim[^1].\n\n[^1]: Its source.\n"
+
+
+@pytest.mark.parametrize("code, menu, heading, back", [
+    ("de", ["Blog", "Vorträge", "Workshops", "Fachgebiete"], "Anmerkungen", "Zurück zum Text"),
+    ("es", ["Blog", "Charlas", "Talleres", "Especialidades"], "Notas", "Volver al texto"),
+    ("it", ["Blog", "Interventi", "Workshop", "Competenze"], "Note", "Torna al testo"),
+])
+def test_the_default_menu_and_footnotes_speak_the_site_language(tmp_path: Path, code: str, menu: list[str],
+                                                                 heading: str, back: str):
+    """Without `menu:` in site.yml the menu's labels, and a post's footnote names, come from the theme's strings."""
+    site = new_site(tmp_path, f"{code},en")
+    (site / "content" / "posts" / "notes.md").write_text(FOOTNOTE_POST, encoding="utf-8")
+    result = run("build", "--strict", cwd=site)
+    assert result.returncode == 0, result.stderr
+    page = (site / "public" / "posts" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert _menu_and_footnotes(page) == (menu, heading, [back])
+
+
+def test_a_site_theme_renames_the_default_menu_and_footnotes_and_the_next_build_shows_it(mini_site: Path):
+    """The strings are the theme's: an override in the site's themes/ wins, in a
+    build that reuses the cache too (the records hold rendered Markdown)."""
+    strings = mini_site / "themes" / "default" / "i18n"
+    strings.mkdir(parents=True)
+    (strings / "en.yml").write_text('skip_link: "Skip to the text"\n', encoding="utf-8")
+    first = run("build", "--strict", cwd=mini_site)
+    assert first.returncode == 0, first.stderr
+    post = mini_site / "public" / "posts" / "hello" / "index.html"
+    assert _menu_and_footnotes(post.read_text(encoding="utf-8")) == (
+        ["Blog", "Talks", "Workshops", "Expertise"], "Notes", ["Back to the text"])
+    (strings / "en.yml").write_text('menu_talks: "Speaking"\nfootnotes_title: "Sources & notes"\n'
+                                    'footnote_back: "Back to \\"the text\\""\n', encoding="utf-8")
+    again = run("build", "--strict", cwd=mini_site)
+    assert again.returncode == 0, again.stderr
+    assert _menu_and_footnotes(post.read_text(encoding="utf-8")) == (
+        ["Blog", "Speaking", "Workshops", "Expertise"], "Sources & notes", ['Back to "the text"'])
+    clean = run("build", "--no-cache", "--output", "clean", cwd=mini_site)
+    assert clean.returncode == 0, clean.stderr
+    assert (mini_site / "clean" / "posts" / "hello" / "index.html").read_text(encoding="utf-8") == \
+        post.read_text(encoding="utf-8")

@@ -59,7 +59,7 @@ def read_post(settings: Settings, path: Path) -> Post:
     if image is not None:
         check_link(ctx, image, "image")
 
-    body = render_markdown(body_md, lang)
+    body = render_markdown(body_md, settings.footnote_names[lang])
     return Post(
         source=display, name=name, lang=lang, title=str(raw["title"]).strip(),
         date=published, updated=updated, tag_names=tag_list(ctx, raw, "tags"),
@@ -99,7 +99,7 @@ def read_page(settings: Settings, path: Path) -> Page:
     name, lang = split_name(path, settings, display)
     ctx, raw, body_md, lang = read_markdown_file(settings, path, name, lang)
     check_keys(ctx, raw, "page")
-    body = render_markdown(body_md, lang)
+    body = render_markdown(body_md, settings.footnote_names[lang])
     summary = raw.get("summary")
     updated = ctx.date(raw["updated"], ("updated",)) if raw.get("updated") else None
     return Page(

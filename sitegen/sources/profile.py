@@ -88,7 +88,7 @@ def read_profile(settings: Settings, path: Path) -> Profile:
         name=str(raw["name"]), photo=raw.get("photo"),
         photo_alt=ctx.localized(raw, "photo_alt") or {c: str(raw["name"]) for c in settings.codes},
         job_title=ctx.localized(raw, "job_title") or empty, headline=ctx.localized(raw, "headline") or empty,
-        bio={c: render_markdown(t, c) for c, t in bio.items()},
+        bio={c: render_markdown(t, settings.footnote_names[c]) for c, t in bio.items()},
         location=str(raw["location"]) if raw.get("location") else None,
         email=str(raw["email"]) if raw.get("email") else None,
         links=links, booking=str(booking).strip() if booking else None,

@@ -34,7 +34,7 @@ def read_service(settings: Settings, path: Path, kind: str) -> Service:
     check_keys(ctx, raw, "service")
     title = ctx.localized(raw, "title", required=True)
     body_md = ctx.localized(raw, "body") or {c: "" for c in settings.codes}
-    body = {code: render_markdown(text, code) for code, text in body_md.items()}
+    body = {code: render_markdown(text, settings.footnote_names[code]) for code, text in body_md.items()}
     summary = ctx.localized(raw, "summary") or {c: first_paragraph(body[c]) for c in settings.codes}
     weight = raw.get("weight", 0)
     if not isinstance(weight, int) or isinstance(weight, bool):
