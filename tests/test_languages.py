@@ -3,6 +3,7 @@ Italian work out of the box; a language the theme cannot speak is never silent."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -177,20 +178,54 @@ def _menu_and_footnotes(page: str) -> tuple[list[str], str, list[str]]:
 FOOTNOTE_POST = "---\ntitle: Notes\ndate: 2026-01-05\n---\nA claim[^1].\n\n[^1]: Its source.\n"
 
 
-@pytest.mark.parametrize("code, menu, heading, back", [
-    ("de", ["Blog", "Vorträge", "Workshops", "Fachgebiete"], "Anmerkungen", "Zurück zum Text"),
-    ("es", ["Blog", "Charlas", "Talleres", "Especialidades"], "Notas", "Volver al texto"),
-    ("it", ["Blog", "Interventi", "Workshop", "Competenze"], "Note", "Torna al testo"),
+@pytest.mark.parametrize("code, menu, heading, back, card", [
+    ("de", ["Blog", "Vorträge", "Workshops", "Fachgebiete"], "Anmerkungen", "Zurück zum Text",
+     ("Visitenkarte", "Zu Ihren Kontakten hinzufügen (vCard)")),
+    ("es", ["Blog", "Charlas", "Talleres", "Especialidades"], "Notas", "Volver al texto",
+     ("Tarjeta de visita", "Añadir a sus contactos (vCard)")),
+    ("it", ["Blog", "Interventi", "Workshop", "Competenze"], "Note", "Torna al testo",
+     ("Biglietto da visita", "Aggiungi ai contatti (vCard)")),
 ])
-def test_the_default_menu_and_footnotes_speak_the_site_language(tmp_path: Path, code: str, menu: list[str],
-                                                                 heading: str, back: str):
-    """Without `menu:` in site.yml the menu's labels, and a post's footnote names, come from the theme's strings."""
+def test_the_default_menu_footnotes_and_card_speak_the_site_language(tmp_path: Path, code: str, menu: list[str],
+                                                                      heading: str, back: str,
+                                                                      card: tuple[str, str]):
+    """Without `menu:` in site.yml the menu's labels, and a post's footnote names, come from the theme's strings;
+    so do the business card page's words."""
     site = new_site(tmp_path, f"{code},en")
     (site / "content" / "posts" / "notes.md").write_text(FOOTNOTE_POST, encoding="utf-8")
     result = run("build", "--strict", cwd=site)
     assert result.returncode == 0, result.stderr
     page = (site / "public" / "posts" / "notes" / "index.html").read_text(encoding="utf-8")
     assert _menu_and_footnotes(page) == (menu, heading, [back])
+    card_page = (site / "public" / "card" / "index.html").read_text(encoding="utf-8")
+    title, download = card
+    assert f"<title>{title}" in card_page and download in card_page
+    assert "Business card" not in card_page and "Add to your contacts" not in card_page
+
+
+SAME_AS_ENGLISH = {
+    # Words these languages really share with English; anything else equal to the English text is untranslated.
+    "fr": {"blog_title", "blog_page_title", "menu_blog", "expertise_title", "menu_expertise", "footnotes_title",
+           "contact", "formats"},
+    "de": {"blog_title", "menu_blog", "workshops_title", "menu_workshops", "format_online", "online",
+           "session_video", "details", "calendar_details"},
+    "es": {"blog_title", "menu_blog"},
+    "it": {"blog_title", "menu_blog", "format_online", "online", "session_video", "home"},
+}
+
+
+@pytest.mark.parametrize("code", sorted(SAME_AS_ENGLISH))
+def test_shipped_strings_are_translated(code: str):
+    import yaml
+
+    folder = Path(__file__).parent.parent / "themes" / "default" / "i18n"
+    english = yaml.safe_load((folder / "en.yml").read_text(encoding="utf-8"))
+    other = yaml.safe_load((folder / f"{code}.yml").read_text(encoding="utf-8"))
+    assert set(other) == set(english)
+    # A value made of placeholders and punctuation only ("{site}") has nothing to translate.
+    untranslated = {key for key, text in english.items() if other[key] == text
+                    and any(c.isalpha() for c in re.sub(r"{\w+}", "", text))}
+    assert untranslated == SAME_AS_ENGLISH[code]
 
 
 def test_a_site_theme_renames_the_default_menu_and_footnotes_and_the_next_build_shows_it(mini_site: Path):
