@@ -3,6 +3,7 @@ Italian work out of the box; a language the theme cannot speak is never silent."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,90 @@ def test_an_unknown_format_names_the_file_and_line(mini_site: Path):
     assert (f"content/talks/test-talk.yml:{line}: formats: 'telepathy' is not a format; "
             f"write in person (or on site) or online") in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _menu_and_footnotes(page: str) -> tuple[list[str], str, list[str]]:
+    """(the main menu's labels, the footnotes' heading, the back links' names) as a screen reader gets them."""
+    import html5lib
+
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    nav = next(n for n in tree.iter("nav") if "site-nav" in n.get("class", "").split())
+    footnotes = next(s for s in tree.iter("section") if "footnotes" in s.get("class", "").split())
+    backs = [a.get("aria-label") for a in footnotes.iter("a") if "footnote-backref" in a.get("class", "")]
+    return ["".join(a.itertext()).strip() for a in nav.iter("a")], "".join(footnotes.find("h2").itertext()), backs
+
+
+FOOTNOTE_POST = "---\ntitle: Notes\ndate: 2026-01-05\n---\nA claim[^1].\n\n[^1]: Its source.\n"
+
+
+@pytest.mark.parametrize("code, menu, heading, back, card", [
+    ("de", ["Blog", "Vorträge", "Workshops", "Fachgebiete"], "Anmerkungen", "Zurück zum Text",
+     ("Visitenkarte", "Zu Ihren Kontakten hinzufügen (vCard)")),
+    ("es", ["Blog", "Charlas", "Talleres", "Especialidades"], "Notas", "Volver al texto",
+     ("Tarjeta de visita", "Añadir a sus contactos (vCard)")),
+    ("it", ["Blog", "Interventi", "Workshop", "Competenze"], "Note", "Torna al testo",
+     ("Biglietto da visita", "Aggiungi ai contatti (vCard)")),
+])
+def test_the_default_menu_footnotes_and_card_speak_the_site_language(tmp_path: Path, code: str, menu: list[str],
+                                                                      heading: str, back: str,
+                                                                      card: tuple[str, str]):
+    """Without `menu:` in site.yml the menu's labels, and a post's footnote names, come from the theme's strings;
+    so do the business card page's words."""
+    site = new_site(tmp_path, f"{code},en")
+    (site / "content" / "posts" / "notes.md").write_text(FOOTNOTE_POST, encoding="utf-8")
+    result = run("build", "--strict", cwd=site)
+    assert result.returncode == 0, result.stderr
+    page = (site / "public" / "posts" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert _menu_and_footnotes(page) == (menu, heading, [back])
+    card_page = (site / "public" / "card" / "index.html").read_text(encoding="utf-8")
+    title, download = card
+    assert f"<title>{title}" in card_page and download in card_page
+    assert "Business card" not in card_page and "Add to your contacts" not in card_page
+
+
+SAME_AS_ENGLISH = {
+    # Words these languages really share with English; anything else equal to the English text is untranslated.
+    "fr": {"blog_title", "blog_page_title", "menu_blog", "expertise_title", "menu_expertise", "footnotes_title",
+           "contact", "formats"},
+    "de": {"blog_title", "menu_blog", "workshops_title", "menu_workshops", "format_online", "online",
+           "session_video", "details", "calendar_details"},
+    "es": {"blog_title", "menu_blog"},
+    "it": {"blog_title", "menu_blog", "format_online", "online", "session_video", "home"},
+}
+
+
+@pytest.mark.parametrize("code", sorted(SAME_AS_ENGLISH))
+def test_shipped_strings_are_translated(code: str):
+    import yaml
+
+    folder = Path(__file__).parent.parent / "themes" / "default" / "i18n"
+    english = yaml.safe_load((folder / "en.yml").read_text(encoding="utf-8"))
+    other = yaml.safe_load((folder / f"{code}.yml").read_text(encoding="utf-8"))
+    assert set(other) == set(english)
+    # A value made of placeholders and punctuation only ("{site}") has nothing to translate.
+    untranslated = {key for key, text in english.items() if other[key] == text
+                    and any(c.isalpha() for c in re.sub(r"{\w+}", "", text))}
+    assert untranslated == SAME_AS_ENGLISH[code]
+
+
+def test_a_site_theme_renames_the_default_menu_and_footnotes_and_the_next_build_shows_it(mini_site: Path):
+    """The strings are the theme's: an override in the site's themes/ wins, in a
+    build that reuses the cache too (the records hold rendered Markdown)."""
+    strings = mini_site / "themes" / "default" / "i18n"
+    strings.mkdir(parents=True)
+    (strings / "en.yml").write_text('skip_link: "Skip to the text"\n', encoding="utf-8")
+    first = run("build", "--strict", cwd=mini_site)
+    assert first.returncode == 0, first.stderr
+    post = mini_site / "public" / "posts" / "hello" / "index.html"
+    assert _menu_and_footnotes(post.read_text(encoding="utf-8")) == (
+        ["Blog", "Talks", "Workshops", "Expertise"], "Notes", ["Back to the text"])
+    (strings / "en.yml").write_text('menu_talks: "Speaking"\nfootnotes_title: "Sources & notes"\n'
+                                    'footnote_back: "Back to \\"the text\\""\n', encoding="utf-8")
+    again = run("build", "--strict", cwd=mini_site)
+    assert again.returncode == 0, again.stderr
+    assert _menu_and_footnotes(post.read_text(encoding="utf-8")) == (
+        ["Blog", "Speaking", "Workshops", "Expertise"], "Sources & notes", ['Back to "the text"'])
+    clean = run("build", "--no-cache", "--output", "clean", cwd=mini_site)
+    assert clean.returncode == 0, clean.stderr
+    assert (mini_site / "clean" / "posts" / "hello" / "index.html").read_text(encoding="utf-8") == \
+        post.read_text(encoding="utf-8")

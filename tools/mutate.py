@@ -84,7 +84,7 @@ BREAKS = [
     Break("duplicate-keys-kept", "a duplicate YAML key is an error naming both lines", "sitegen/settings/yamlio.py",
           '            raise _Problem(f"duplicate key {quoted(key.value)}", key.start_mark.line, '
           'first=first_seen[ident])', "            pass", ("tests/test_yaml_trust.py",)),
-    Break("script-links-allowed", "link fields refuse javascript: URLs", "sitegen/sources/readers.py",
+    Break("script-links-allowed", "link fields refuse javascript: URLs", "sitegen/sources/fields.py",
           "    problem = link_problem(value)\n", "    problem = None\n",
           ("tests/test_trust_input.py::test_link_fields_refuse_script_urls",)),
     # Our own.

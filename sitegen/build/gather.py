@@ -24,7 +24,8 @@ from ..settings.safety import walk_files
 from ..site.files import Claim, FileCopy, Output
 from ..site.sitemodel import Site
 from ..site.urls import output_file
-from ..sources.readers import IGNORED, MARKDOWN_SUFFIXES
+from ..sources.frontmatter import MARKDOWN_SUFFIXES
+from ..sources.listing import IGNORED
 from .writer import check_collisions
 
 

@@ -89,7 +89,8 @@ class Fingerprint:
     settings_hash: str
     """Of site.yml's bytes."""
     settings_key: str
-    """What parsed sources depend on: sitegen's version, the settings, the languages."""
+    """What parsed sources depend on: sitegen's version, the settings, the
+    languages, the theme's footnote names (rendered into the records)."""
     build_key: str
     """What the whole build depends on besides the sources and the clock."""
     signature: str | None
@@ -101,7 +102,8 @@ def fingerprint(root: Path, settings: Settings, *, with_signature: bool = True) 
     settings_hash = file_hash(root / SETTINGS_FILE)
     settings_key = digest(__version__, settings_hash, settings.codes,
                           [(l.name, l.locale) for l in settings.languages], settings.timezone,
-                          settings.base_url, settings.theme_dirs, settings.root.resolve())
+                          settings.base_url, settings.theme_dirs, settings.root.resolve(),
+                          sorted(settings.footnote_names.items()))
     build_key = digest(settings_key, sys.version, settings.drafts, settings.future, settings.output.resolve(),
                        os.environ.get("SOURCE_DATE_EPOCH"))
     signature = None

@@ -58,7 +58,14 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=Path("."), help="the site folder (default: the current one)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks (for bug reports)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # In the order `sitegen --help` lists them.
+    for add in (add_build_command, add_serve_command, add_check_command, add_starter_commands,
+                add_import_command, add_docs_command):
+        add(commands)
+    return parser
 
+
+def add_build_command(commands: argparse._SubParsersAction) -> None:
     build = commands.add_parser("build", help="build the site into the output folder")
     add_build_options(build)
     build.add_argument("--strict", action="store_true", help="fail when there are warnings")
@@ -68,6 +75,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help="ignore .sitegen-cache/ and render everything (a clean build)")
     build.set_defaults(run=run_build)
 
+
+def add_serve_command(commands: argparse._SubParsersAction) -> None:
     serve = commands.add_parser(
         "serve", help="preview: build, serve on 127.0.0.1, rebuild on change and reload the browser",
         description="Builds the site (drafts included: it is a preview) into .sitegen-cache/preview/, serves it "
@@ -84,6 +93,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help="poll for changes instead of file events (network mounts, some containers)")
     serve.set_defaults(run=run_serve)
 
+
+def add_check_command(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser("check", help="audit the built site: links, hreflang, feeds, heads, JSON-LD")
     check.add_argument("--output", help="the built site to audit (default: the output folder of site.yml)")
     check.add_argument("--format", choices=["text", "json"], default="text", help="report format")
@@ -91,6 +102,9 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--base-url", help="the address the site was built for (also SITEGEN_BASE_URL)")
     check.set_defaults(run=run_check)
 
+
+def add_starter_commands(commands: argparse._SubParsersAction) -> None:
+    """`init`, `theme copy` and `new`: files written for the user to edit."""
     init = commands.add_parser("init", help="start a new site in DIR, with CI workflows for static hosts")
     init.add_argument("dir", type=Path)
     init.add_argument("--languages", default="en,fr", help="language codes, the default first (default: en,fr)")
@@ -111,13 +125,13 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("title")
     new.add_argument("--lang", help="language of a post (default: the site's first language)")
     new.set_defaults(run=run_new)
-    add_import_command(commands)
+
+
+def add_docs_command(commands: argparse._SubParsersAction) -> None:
     docs = commands.add_parser("docs", help="print a reference shipped with sitegen: templates (the theme "
                                             "contract) or import")
     docs.add_argument("topic", choices=sorted(DOCS))
     docs.set_defaults(run=run_docs)
-    return parser
-
 
 DOCS = {"templates": "templates.md", "import": "import.md"}
 """Topic → file, in the package's docs/ (a wheel) or the repository's (a checkout)."""

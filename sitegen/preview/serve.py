@@ -37,7 +37,7 @@ from ..cache.uptodate import BuildResult
 from ..settings.safety import SHIPPED_THEMES, SOURCE_THEMES
 from ..settings.config import CACHE_DIR
 from ..errors import SitegenError, UsageError
-from ..sources.readers import is_ignored
+from ..sources.listing import is_ignored
 from .handler import inside, make_handler
 
 QUIET_SECONDS = 0.03

@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..errors import ConfigError, SitegenErrors
-from .i18n import Language, string_gaps
+from .i18n import FootnoteNames, Language, footnote_names, string_gaps
 from .options import (KNOWN_KEYS, OPTIONS, SETTINGS_FILE, FeedSettings, MenuItem, Reading,  # noqa: F401
                       find_theme)
 from .placeholders import base_url_warning
@@ -50,6 +50,9 @@ class Settings:
     drafts: bool = False
     future: bool = False
     warnings: list[str] = field(default_factory=list)
+    footnote_names: dict[str, FootnoteNames] = field(default_factory=dict)
+    """By language, from the theme's strings: read here, before Markdown is
+    rendered in forked workers, and part of what parsed sources depend on."""
 
     @property
     def default_lang(self) -> str:
@@ -101,8 +104,9 @@ def load_settings(root: Path, *, base_url: str | None = None, output: str | None
     for option in OPTIONS:
         if option.finish:
             values[option.target] = option.finish(values[option.target], reading)
+    footnotes = {code: footnote_names(reading.strings(code)) for code in reading.codes}
     return Settings(root=root, theme_dirs=reading.theme_dirs, now=source_date(), drafts=drafts, future=future,
-                    warnings=reading.warnings, **values)
+                    warnings=reading.warnings, footnote_names=footnotes, **values)
 
 
 def _read(root: Path) -> tuple[str, dict]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 
 from ..errors import TemplateError, path_for_messages
@@ -79,6 +79,15 @@ def localize(value: Any, codes: list[str], warn: Callable[[str], None] | None = 
     return result
 
 
+class FootnoteNames(NamedTuple):
+    """What screen readers hear for a Markdown body's footnotes: the section's
+    (visually hidden) heading and each back link; from the theme's strings
+    `footnotes_title` and `footnote_back`."""
+
+    heading: str
+    back: str
+
+
 class Strings:
     """A theme's interface strings for one language, with `{name}` placeholders."""
 
@@ -122,6 +131,10 @@ def load_strings(i18n_dirs: list[Path], lang: str, default_lang: str, root: Path
     if not fallback and lang != "en":
         fallback = load("en")[0]
     return Strings(lang, table, fallback, source or f"i18n/{lang}.yml")
+
+
+def footnote_names(strings: Strings) -> FootnoteNames:
+    return FootnoteNames(strings("footnotes_title"), strings("footnote_back"))
 
 
 def string_gaps(i18n_dirs: list[Path], codes: list[str]) -> dict[str, list[str] | None]:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ConfigError
-from .i18n import Language, localize
+from .i18n import Language, Strings, load_strings, localize
 from .safety import SHIPPED_THEMES, SOURCE_THEMES, base_url_problem, hostname_problem, link_problem
 from .yamlio import key_line, path_line, quoted
 
@@ -74,6 +74,10 @@ class Reading:
 
     def warn_for(self, key: str) -> Callable[[str], None]:
         return lambda msg: self.warnings.append(f"{SETTINGS_FILE}:{key_line(self.text, key) or 1}: {msg}")
+
+    def strings(self, code: str) -> Strings:
+        """The theme chain's interface strings for one language (once the theme is read)."""
+        return load_strings([d / "i18n" for d in self.theme_dirs], code, self.codes[0], self.root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,18 +250,19 @@ def check_feed(raw: Any, reading: Reading) -> FeedSettings:
     return FeedSettings(items, full)
 
 
-DEFAULT_MENU = [
-    ({"en": "Blog", "fr": "Blog"}, "/posts/"),
-    ({"en": "Talks", "fr": "Conférences"}, "/talks/"),
-    ({"en": "Workshops", "fr": "Ateliers"}, "/workshops/"),
-    ({"en": "Expertise", "fr": "Expertise"}, "/expertise/"),
-]
+DEFAULT_MENU = (("menu_blog", "/posts/"), ("menu_talks", "/talks/"), ("menu_workshops", "/workshops/"),
+                ("menu_expertise", "/expertise/"))
+"""The menu when site.yml has none: each label's key in the theme's
+i18n/<lang>.yml (a site theme may rename them), and its URL."""
 
 
 def check_menu(raw: Any, reading: Reading) -> tuple[MenuItem, ...]:
     codes = reading.codes
     if raw is None:
-        return tuple(MenuItem({c: title.get(c, title["en"]) for c in codes}, url) for title, url in DEFAULT_MENU)
+        if not reading.theme_dirs:  # the theme's problem is reported already
+            return ()
+        strings = {code: reading.strings(code) for code in codes}
+        return tuple(MenuItem({c: strings[c](key) for c in codes}, url) for key, url in DEFAULT_MENU)
     if not isinstance(raw, list):
         reading.problem("menu", "must be a list of {title, url}")
         return ()
@@ -311,7 +316,7 @@ OPTIONS: tuple[Option, ...] = (
            lambda value, reading: _whole_number("posts_per_page", value, 10, reading)),
     Option("feed", {}, "`{items, full_content}`: posts per feed; whole bodies or summaries.", check_feed),
     Option("menu", None, "`{title, url}` entries; `url` written for the default language and prefixed "
-           "for the others. Default: Blog, Talks, Workshops, Expertise.", check_menu),
+           "for the others. Default: Blog, Talks, Workshops, Expertise (the theme's strings `menu_*`).", check_menu),
     Option("social_images", "site", "`site`: one generated share image per language; `posts`: one per "
            "post too, with its title.", check_social_images, field="post_social_images"),
     Option("cname", None, "A custom domain, for hosts that read a CNAME file (GitHub Pages).", check_cname),

@@ -20,7 +20,8 @@ from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
 from ..errors import ContentError
-from ..sources.readers import ContentErrors, key_line, split_front_matter
+from ..sources.context import ContentErrors
+from ..sources.frontmatter import key_line, split_front_matter
 from .sitemodel import Site
 from .urls import output_file
 from ..settings.yamlio import read_text

@@ -177,7 +177,7 @@ def _series_names(posts: list[Post], settings: Settings) -> dict[int, dict[str, 
                 errors.append(_series_conflict(settings, post, first, code, name))
                 break
     if errors:
-        from ..sources.readers import ContentErrors
+        from ..sources.context import ContentErrors
 
         raise errors[0] if len(errors) == 1 else ContentErrors(errors)
     names: dict[int, dict[str, str]] = {}
@@ -197,7 +197,7 @@ def _slugs(names: dict[str, str] | None) -> dict[str, str]:
 
 
 def _series_conflict(settings: Settings, post: Post, first: Post, code: str, name: str) -> ContentError:
-    from ..sources.readers import key_line
+    from ..sources.frontmatter import key_line
 
     theirs = ", ".join(f"{c}: {n}" for c, n in first.series_names.items())
     return ContentError(

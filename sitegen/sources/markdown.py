@@ -17,6 +17,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 from slugify import slugify
 
+from ..settings.i18n import FootnoteNames
 from . import markdown_fast
 
 _FORMATTER = HtmlFormatter(nowrap=True)
@@ -69,15 +70,14 @@ def _render_fence(token: Token) -> str:
 
 
 # Screen readers would read the permalink "#" as part of every heading's
-# name, and the footnotes section and its "↩︎" links need names of their own.
-FOOTNOTE_NAMES = {"en": ("Notes", "Back to the text"), "fr": ("Notes", "Retour au texte"),
-                  "de": ("Anmerkungen", "Zurück zum Text"), "es": ("Notas", "Volver al texto")}
+# name, and the footnotes section and its "↩︎" links need names of their own
+# (FootnoteNames, from the theme's strings).
 _PERMALINK = re.compile(r'<a class="header-anchor" href="#([^"]*)">#</a>')
 _FOOTNOTES_OPEN = '<section class="footnotes">\n'
 _BACKREF = re.compile(r'<a href="(#fnref[^"]*)" class="footnote-backref">')
 
 
-def render_markdown(text: str, lang: str = "en") -> str:
+def render_markdown(text: str, footnotes: FootnoteNames) -> str:
     html_text = markdown_fast.render(text, _render_fence, _anchor_slug) if markdown_fast.AVAILABLE else None
     if html_text is None:
         html_text = _parser().render(text)
@@ -85,10 +85,11 @@ def render_markdown(text: str, lang: str = "en") -> str:
         html_text = _PERMALINK.sub(r'<a class="header-anchor" href="#\1" aria-hidden="true" tabindex="-1">#</a>',
                                    html_text)
     if _FOOTNOTES_OPEN in html_text:
-        heading, back = FOOTNOTE_NAMES.get(lang.split("_")[0], FOOTNOTE_NAMES["en"])
+        heading, back = html.escape(footnotes.heading), html.escape(footnotes.back)
         html_text = html_text.replace(
             _FOOTNOTES_OPEN, f'<section class="footnotes">\n<h2 class="visually-hidden">{heading}</h2>\n')
-        html_text = _BACKREF.sub(rf'<a href="\1" class="footnote-backref" aria-label="{back}">', html_text)
+        html_text = _BACKREF.sub(lambda m: f'<a href="{m[1]}" class="footnote-backref" aria-label="{back}">',
+                                 html_text)
     return html_text
 
 
