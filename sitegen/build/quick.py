@@ -38,7 +38,8 @@ from ..site.urls import output_file
 from ..sources.context import display_path
 from ..sources.hashing import file_hash
 from ..sources.models import Page, Post
-from ..sources.readers import read_page, read_post, stat_key
+from ..sources.posts import read_page, read_post
+from ..sources.readers import stat_key
 from .gather import Plan
 from .writer import replace_file
 
