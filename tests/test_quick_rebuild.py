@@ -91,12 +91,12 @@ def test_a_body_edit_renders_its_page_and_tells_before_the_feeds(followed):
     home = site / "public/index.html"
     home_inode = home.stat().st_ino
     post.write_text(post.read_text(encoding="utf-8") + "\nA paragraph added in the preview.\n", encoding="utf-8")
-    told: list[list[str]] = []
+    told: list[tuple[list[str], bool]] = []
     last = builder.last
-    result = builder.build(changed={post.resolve()}, pages_written=told.append)
+    result = builder.build(changed={post.resolve()}, pages_written=lambda *a: told.append(a))
     assert builder.last is last, "the full build ran instead of the update in place"
     assert result.rendered == 1
-    assert told == [["posts/second/index.html"]], "the page must be announced alone, before the feeds"
+    assert told == [(["posts/second/index.html"], False)], "the page must be announced alone, before the feeds"
     assert "feed.xml" in result.changed  # the feed shows the post's text
     assert "A paragraph added in the preview." in (site / "public/posts/second/index.html").read_text(encoding="utf-8")
     assert home.stat().st_ino == home_inode, "a page that does not show the body was written"
@@ -184,6 +184,15 @@ def test_what_lists_show_is_updated_in_place_on_every_page_listing_it(followed, 
         showing = [p for p in (site / "public").rglob("*.html") if text in p.read_text(encoding="utf-8")]
         assert [p for p in showing if "second" not in p.as_posix()], f"no list shows {text!r}"
     assert_same_as_full_build(site, site / "public")
+
+
+def test_a_new_title_reaches_its_page_first_then_the_lists(followed):
+    site, builder = followed
+    told: list[tuple[list[str], bool]] = []
+    result = builder.build(changed={IN_PLACE["title"][0](site).resolve()}, pages_written=lambda *a: told.append(a))
+    assert told == [(["posts/second/index.html"], True)], "its own page alone first, marked partial"
+    assert "archive/index.html" in result.changed
+    assert "Part two" in (site / "public/archive/index.html").read_text(encoding="utf-8")
 
 
 # Changes that move a post in the site model, or change what every page shows.

@@ -161,3 +161,14 @@ def test_the_error_overlay_is_readable_in_light_and_dark(writing: Preview, mini_
     assert pairs, "no text in the overlay"
     ratios = [round(contrast(fg, bg), 2) for fg, bg in pairs]
     assert min(ratios) >= 4.5, (ratios, pairs)  # WCAG AA for body text
+
+
+def test_a_list_page_open_in_a_tab_shows_a_new_title_once_the_lists_are_written(writing: Preview, mini_site: Path,
+                                                                                  browser: Browser):
+    """The edited post's own page is announced first; a tab on a page listing
+    it must not stay on the list as it was before the lists were rewritten."""
+    browser.goto(f"http://127.0.0.1:{writing.port}/archive/")
+    assert browser.evaluate("document.body.textContent.includes('Second part')")
+    edit(mini_site / "content/posts/second.md", "title: Second part", "title: Part two, retitled")
+    wait_until(browser, "document.body.textContent.includes('Part two, retitled')")
+    assert "Second part" not in browser.evaluate("document.body.textContent")

@@ -141,8 +141,8 @@ class Builder:
               pages_written: quick.PagesWritten | None = None) -> BuildResult:
         """`changed`: the files changed since the last build, when known (the
         preview's watcher): then a change that allows it updates the last
-        build in place (quick.py). `pages_written(files)`: told when the
-        pages of that change are there, before the rest."""
+        build in place (quick.py). `pages_written(files, partial)`: told
+        when the edited pages are there, before the rest."""
         # One build of a site at a time: a second one waits, so neither sees
         # the other's half-made output or cache.
         with build_lock(self.root):

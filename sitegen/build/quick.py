@@ -46,8 +46,10 @@ from .writer import replace_file
 if TYPE_CHECKING:
     from .builder import Builder, Rendering
 
-PagesWritten = Callable[[list[str]], None]
-"""Told the output files of the edited pages as soon as they are written."""
+PagesWritten = Callable[[list[str], bool], None]
+"""`pages_written(files, partial)`: told the output files of the edited
+sources' own pages as soon as they are written; `partial`: other pages
+(those listing them) are still to come."""
 
 OWN_PAGE = ("body", "words", "meta")
 """What only a source's own page (and the feeds listing it) shows."""
@@ -178,19 +180,22 @@ def update(builder: Builder, last: LastBuild, edits: list[Edit], template_change
     rendering = last.rendering
     for edit in edits:
         apply(builder, last, edit)
-    urls = list(dict.fromkeys(url for edit in edits for url in last.readers.get(edit.item.source, ())))
-    urls += [url for edit in edits if edit.listed for url in last.listers.get(edit.item.source, ())
-             if url not in urls]
+    # A source's own pages first: the browser gets them before the lists.
+    own = list(dict.fromkeys(url for edit in edits for url in last.readers.get(edit.item.source, ())))
+    rest = dict.fromkeys(url for edit in edits if edit.listed for url in last.listers.get(edit.item.source, ()))
     if template_changed:
         rendering = retemplated(builder, last)
         old = last.rendering.templates
-        urls += [s.url for s in last.plan.specs if rendering.templates.get(s.template) != old.get(s.template)
-                 and s.url not in urls]
+        rest.update(dict.fromkeys(s.url for s in last.plan.specs
+                                  if rendering.templates.get(s.template) != old.get(s.template)))
         last.rendering = rendering
+    for url in own:
+        rest.pop(url, None)
     output = last.settings.output
-    changed = render_in_place(builder, rendering, [last.specs[url] for url in urls], output)
+    changed = render_in_place(builder, rendering, [last.specs[url] for url in own], output)
     if pages_written is not None and changed:
-        pages_written(list(changed))
+        pages_written(list(changed), bool(rest))
+    changed += render_in_place(builder, rendering, [last.specs[url] for url in rest], output)
     changed += refresh_outputs(builder, last, edits, output)
     warnings = last.warnings
     for edit in edits:
@@ -199,7 +204,7 @@ def update(builder: Builder, last: LastBuild, edits: list[Edit], template_change
                 warnings.remove(old)
         warnings += edit.warnings
     return BuildResult(len(last.plan.specs), last.plan.files, time.perf_counter() - started, output,
-                       list(warnings), len(urls), changed, builder.notes)
+                       list(warnings), len(own) + len(rest), changed, builder.notes)
 
 
 def apply(builder: Builder, last: LastBuild, edit: Edit) -> None:

@@ -70,7 +70,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         data = target.read_bytes()
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
-            data = inject(data, self.preview.state)
+            data = inject(data, self.preview.state, target.relative_to(self.output_real).as_posix())
         if kind.startswith("text/") or kind in ("application/xml", "application/javascript"):
             kind += "; charset=utf-8"
         self.send(HTTPStatus.OK, data, kind, head)
@@ -150,9 +150,10 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     return type("Handler", (PreviewHandler,), {"preview": preview, "output_real": preview.output.resolve()})
 
 
-def inject(html: bytes, state: BuildState) -> bytes:
-    """The reload script, only in what the preview serves (never on disk)."""
-    tag = f'<script src="{CLIENT_PATH}" data-build="{state.number}" defer></script>'.encode()
+def inject(html: bytes, state: BuildState, file: str = "") -> bytes:
+    """The reload script, only in what the preview serves (never on disk).
+    `file`: the page's file in the output folder."""
+    tag = f'<script src="{CLIENT_PATH}" data-build="{state.shown_build(file)}" defer></script>'.encode()
     index = html.rfind(b"</body>")
     return html[:index] + tag + html[index:] if index >= 0 else html + tag
 

@@ -51,10 +51,11 @@ LISTEN_BACKLOG = 256
 """Pending connections the kernel holds: a page with many assets, several
 tabs, all reloading at once (the default of 5 dropped them)."""
 
-Rebuild = Callable[[Collection[Path] | None, Callable[[list[str]], None]], BuildResult]
+Rebuild = Callable[[Collection[Path] | None, Callable[[list[str], bool], None]], BuildResult]
 """`rebuild(changed, pages_written)`: a build after the files `changed` did
-(None: not known, as for the first build), which calls `pages_written(files)`
-when the edited pages are there, if that comes before the end."""
+(None: not known, as for the first build), which calls `pages_written(files,
+partial)` when the edited pages are there, if that comes before the end
+(`partial`: other pages of the build are still being written)."""
 BuildFor = Callable[[str, Path], Rebuild]
 """Given the preview's base URL and output folder, the build to run after each
 change: the preview knows nothing of how a site is built."""
@@ -66,10 +67,19 @@ class BuildState:
     error: str | None = None
     css_only: bool = False
     changed: tuple[str, ...] = ()
+    partial: bool = False
+    """Only the files in `changed` are written yet: only tabs showing one of them reload."""
 
     def as_json(self) -> str:
         return json.dumps({"build": self.number, "error": self.error, "css_only": self.css_only,
-                           "changed": list(self.changed[:50])})
+                           "changed": list(self.changed[:50]), "partial": self.partial})
+
+    def shown_build(self, path: str) -> int:
+        """The build a page served now belongs to: during a partial one, a
+        page not yet written is the last build's, and its tab reloads at the end."""
+        if self.partial and path not in self.changed:
+            return self.number - 1
+        return self.number
 
 
 class Preview:
@@ -117,10 +127,11 @@ class Preview:
         number = self.state.number + 1
         started = time.perf_counter()
 
-        def pages_written(files: list[str]) -> None:
-            # The edited page is there: open tabs reload now; the same build's
-            # number again at the end reloads nothing twice.
-            self.publish(BuildState(number, changed=tuple(files)))
+        def pages_written(files: list[str], partial: bool) -> None:
+            # The edited page is there: tabs showing it reload now; the same
+            # build's number again at the end reloads them not twice, and the
+            # others then (a partial build's other pages are not written yet).
+            self.publish(BuildState(number, changed=tuple(files), partial=partial))
 
         try:
             result = self.build(changed, pages_written)

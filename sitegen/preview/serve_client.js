@@ -7,6 +7,9 @@
   let seenBuild = Number(me && me.dataset.build || 0);
   const scrollKey = "sitegen-scroll:" + location.pathname;
   let source = null;
+  // This page's file in the output folder, as build events name it.
+  const path = decodeURIComponent(location.pathname).replace(/^\//, "");
+  const ownFile = path === "" || path.endsWith("/") ? path + "index.html" : path;
 
   const saved = sessionStorage.getItem(scrollKey);
   if (saved) {
@@ -70,6 +73,8 @@
     showError(state.error);
     if (state.error) return;
     if (state.build !== seenBuild) {
+      // A partial build has written the edited pages only: the others wait for its end.
+      if (state.partial && !(state.changed || []).includes(ownFile)) return;
       const cssOnly = isBuild && state.css_only;
       seenBuild = state.build;
       if (cssOnly) swapStylesheets();
