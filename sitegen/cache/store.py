@@ -3,9 +3,10 @@
 `.sitegen-cache/build.msgpack` (the format is cachefile's: data that cannot run
 code) holds the parse memo, every page's digest, the output folder it was for,
 the files the last build made and what each image file held (the rows of
-pages/images.py's memo, passed through as plain values). A cache that does not load, or is from
-another sitegen, is ignored and replaced, never trusted; one that cannot be
-written is left out. Neither is ever fatal: the next build is only slower.
+pages/images.py's memo, passed through as plain values). A cache that does
+not load, or is from another sitegen, is ignored and replaced, never
+trusted; one that cannot be written is left out. Neither is ever fatal: the
+next build is only slower.
 """
 
 from __future__ import annotations

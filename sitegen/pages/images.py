@@ -210,12 +210,12 @@ class ImageMemo:
         self.entries: dict[str, tuple[tuple[int, int, int], ImageInfo | str]] = {}
 
     @classmethod
-    def from_rows(cls, rows: object) -> "ImageMemo":
+    def from_rows(cls, rows: dict) -> "ImageMemo":
         """The memo `rows()` gave the last build; an empty one when they are
         not what `rows` makes (they are only facts about files: read again)."""
         memo = cls()
         try:
-            for name, (mtime, size, inode, width, height, digest, kind, animated) in rows.items():  # type: ignore[attr-defined]
+            for name, (mtime, size, inode, width, height, digest, kind, animated) in rows.items():
                 if not (type(name) is str and all(type(v) is int for v in (mtime, size, inode, width, height))
                         and type(digest) is str and kind in (*RASTER.values(), "SVG") and type(animated) is bool):
                     return cls()
