@@ -103,3 +103,40 @@ def test_only_the_kinds_table_switches_on_a_page_kind():
 ])
 def test_a_comparison_of_a_page_kind_is_caught(code, switches):
     assert bool(kind_switches(code, "planted.py")) is switches
+
+
+CACHE_LAYOUT = REPO / "sitegen/cache/layout.py"
+CACHE_NAMES = {".sitegen-cache", "build.msgpack", "unchanged.msgpack", "build.lock", "unchanged.json",
+               "build.pickle", "memo.json"}
+
+
+def cache_names(source: str, filename: str) -> list[str]:
+    """Where `source` spells the cache folder or one of its files, docstrings aside."""
+    tree = ast.parse(source, filename)
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    return [f"{filename}:{node.lineno}: {node.value!r}" for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+            and (node.value in CACHE_NAMES or node.value.startswith(".sitegen-cache/"))]
+
+
+def test_the_cache_folder_and_its_files_are_named_in_one_module():
+    """Every file of .sitegen-cache is named in sitegen/cache/layout.py; the
+    stages that keep bytes there are given their folder by the build."""
+    found = [hit for path in sorted((REPO / "sitegen").rglob("*.py")) if path != CACHE_LAYOUT
+             for hit in cache_names(path.read_text(encoding="utf-8"), str(path.relative_to(REPO)))]
+    assert found == [], "name it in sitegen/cache/layout.py:\n" + "\n".join(found)
+    assert cache_names(CACHE_LAYOUT.read_text(encoding="utf-8"), "layout.py"), "the names are where the test looks"
+
+
+@pytest.mark.parametrize("code, named", [
+    ('CACHE = Path(".sitegen-cache")', True),
+    ('MEMO = CACHE_DIR / "images" / "memo.json"', True),
+    ('open(root / ".sitegen-cache/unchanged.json")', True),
+    ('def f():\n    """Reads `.sitegen-cache/build.msgpack`."""', False),
+    ('help = "ignore .sitegen-cache/ and render everything"', False),
+])
+def test_a_cache_file_named_elsewhere_is_caught(code, named):
+    assert bool(cache_names(code, "planted.py")) is named

@@ -8,7 +8,6 @@ real CLI; the pages are read with an HTML parser and the variants with Pillow.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -22,7 +21,8 @@ from conftest import run_sitegen
 from treediff import differing_files
 from sitegen.sources import markdown, markdown_fast
 from sitegen.build.builder import Builder
-from sitegen.pages.images import IMAGES_CACHE, svg_size
+from sitegen.cache import cachefile, layout
+from sitegen.pages.images import svg_size
 
 REMOTE = "https://images.example/remote.png"
 
@@ -141,14 +141,12 @@ def test_body_images_are_lazy_and_the_profile_photo_is_not(image_site: Path):
 
 def test_two_builds_give_identical_bytes_and_the_second_encodes_nothing(image_site: Path):
     first = build(image_site, "--output", "first")
-    cache = image_site / IMAGES_CACHE
-    # The memo of sizes may be written again (an image written a moment before
-    # a build is read again, as git does with racy files); encoded copies not.
-    encoded = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.iterdir() if p.name != "memo.json"}
+    cache = image_site / layout.IMAGE_VARIANTS
+    encoded = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.iterdir()}
     assert len(encoded) >= 8
     (image_site / "content/posts/second.md").touch()  # so the build does run
     second = build(image_site, "--output", "second")
-    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.iterdir() if p.name != "memo.json"} == encoded
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.iterdir()} == encoded
     assert differing_files(first, second) == []
     shutil.rmtree(cache)
     third = build(image_site, "--output", "third")
@@ -269,23 +267,30 @@ def test_a_large_image_is_offered_in_a_picture(table, written: str, sizes: str):
 
 
 def test_what_images_hold_is_remembered_between_runs_and_a_damaged_memo_is_ignored(image_site: Path):
-    from sitegen.pages.images import IMAGES_MEMO
-
     past = time.time_ns() - 3600 * 1_000_000_000  # older than the racy window, so the memo is trusted
     for path in (image_site / "content").rglob("*"):
         os.utime(path, ns=(past, past))
+    # An earlier version's memo, in its own JSON file: removed, never read.
+    old_memo = image_site / layout.IMAGE_VARIANTS / "memo.json"
+    old_memo.parent.mkdir(parents=True)
+    old_memo.write_text('{"x": [1, 2]}', encoding="utf-8")
     build(image_site)
-    memo = image_site / IMAGES_MEMO
-    entries = json.loads(memo.read_text(encoding="utf-8"))
-    harbour = next(name for name in entries if name.endswith("harbour.jpg"))
-    assert entries[harbour][3:5] == [1800, 1200]
+    assert not old_memo.exists()
+    state_file = image_site / layout.BUILD_STATE
+    state = cachefile.loads(state_file.read_bytes())
+    harbour = next(name for name in state["images"] if name.endswith("harbour.jpg"))
+    assert state["images"][harbour][3:5] == [1800, 1200]
     # The memo is what the next run believes, for a file whose time, size and inode are unchanged:
-    entries[harbour][3] = 1799
-    memo.write_text(json.dumps(entries), encoding="utf-8")
+    state["images"][harbour][3] = 1799
+    state_file.write_bytes(cachefile.dumps(state))
     (image_site / "content/posts/second.md").touch()
     img = next(i for i in parsed(build(image_site) / "posts/gallery/index.html").imgs if i["src"] == "/img/harbour.jpg")
     assert img["width"] == "1799"
-    memo.write_text('{"x": [1, 2]}', encoding="utf-8")
+    state = cachefile.loads(state_file.read_bytes())
+    state["images"] = {"x": [1, 2]}
+    state_file.write_bytes(cachefile.dumps(state))
     (image_site / "content/posts/second.md").touch()
-    img = next(i for i in parsed(build(image_site) / "posts/gallery/index.html").imgs if i["src"] == "/img/harbour.jpg")
+    result = run_sitegen("build", cwd=image_site)
+    assert result.returncode == 0 and "damaged" not in result.stderr, "a memo of another shape is only read again"
+    img = next(i for i in parsed(image_site / "public/posts/gallery/index.html").imgs if i["src"] == "/img/harbour.jpg")
     assert img["width"] == "1800"

@@ -184,6 +184,26 @@ def test_an_output_built_by_the_previous_version_keeps_working(mini_site: Path):
     assert (out / "mine.txt").read_text(encoding="utf-8") == "a file the user added"
 
 
+def test_an_output_listed_by_an_earlier_versions_json_record_keeps_working(mini_site: Path):
+    """Versions before the msgpack record wrote `unchanged.json`: an unmarked
+    output folder it lists is accepted once, and the old file goes."""
+    import json
+
+    import msgspec
+
+    assert run_sitegen("build", cwd=mini_site).returncode == 0
+    out, cache = mini_site / "public", mini_site / ".sitegen-cache"
+    (out / ".sitegen-output").unlink()
+    produced = msgspec.msgpack.decode((cache / "unchanged.msgpack").read_bytes())["produced"]
+    (cache / "unchanged.msgpack").unlink()
+    (cache / "unchanged.json").write_text(json.dumps({"key": "old", "produced": produced}), encoding="utf-8")
+    edit_a_post(mini_site)
+    rebuilt = run_sitegen("build", cwd=mini_site)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert (out / ".sitegen-output").is_file()
+    assert not (cache / "unchanged.json").exists(), "removed on first use"
+
+
 # -- 2. a cache that cannot run code -------------------------------------------
 
 class Exploit:

@@ -15,15 +15,15 @@ from typing import Callable, Collection, Iterator
 import filelock
 import jinja2
 
-from ..cache import store, uptodate
+from ..cache import layout, store, uptodate
 from ..cache.incremental import Inputs, PageReads, TemplateGraph, page_digest, site_digest, theme_inputs
 from ..cache.uptodate import BuildResult, digest, fail_if_strict
 from ..errors import SitegenError
-from ..pages.images import IMAGES_MEMO, ImageMemo, ImageTable
+from ..pages.images import ImageMemo, ImageTable
 from ..pages.render import Renderer, make_environment
 from ..pages.spec import PageSpec
 from ..parallel import ordered_map
-from ..settings.config import CACHE_DIR, SETTINGS_FILE, Settings, load_settings
+from ..settings.config import SETTINGS_FILE, Settings, load_settings
 from ..site.files import FileCopy, Output
 from ..site.image_refs import check_images
 from ..site.sitemodel import Site, build_site
@@ -32,10 +32,10 @@ from ..sources.models import Sources
 from ..sources.readers import ReadMemo, read_sources
 from . import quick
 from .gather import Plan, file_copies, gather
-from .writer import OutputError, StagedOutput, UpdatedOutput, check_output_folder
-from .writer import shown as shown_path
+from .outputdir import OutputError, check_output_folder
+from .outputdir import shown as shown_path
+from .writer import StagedOutput, UpdatedOutput
 
-LOCK_FILE = CACHE_DIR / "build.lock"
 LOCK_PATIENCE = 600.0
 """Seconds a build waits for another build of the same site before giving up."""
 
@@ -125,7 +125,7 @@ class Builder:
         self.progress = progress
         """`progress(stage, done, total)` for a progress bar on long builds."""
         self.options = dict(base_url=base_url, output=output, drafts=drafts, future=future)
-        self.cache_path = root / store.CACHE_FILE if cache else None
+        self.cache_path = root / layout.BUILD_STATE if cache else None
         self.memo = ReadMemo()
         self.image_memo = ImageMemo()
         self.page_digests: dict[str, str] = {}
@@ -201,8 +201,7 @@ class Builder:
             memory = store.load(self.root, self.notes)
             if memory is not None:
                 self.memo, self.page_digests, self.output_key = memory.memo, memory.page_digests, memory.output_key
-                self.produced = memory.produced
-            self.image_memo = ImageMemo.load(self.root / IMAGES_MEMO)
+                self.produced, self.image_memo = memory.produced, ImageMemo.from_rows(memory.images)
             self._cache_loaded = True
 
     def _read(self, settings: Settings, settings_key: str) -> tuple[Sources, Site]:
@@ -214,10 +213,8 @@ class Builder:
     def _measure_images(self, site: Site, copies: list[FileCopy]) -> ImageTable:
         settings = site.settings
         check_images(site, {copy.path for copy in copies})
-        images = ImageTable(self.root, copies, self.image_memo, settings.warnings.append, settings.base_url)
-        if self.cache_path is not None:
-            self.image_memo.save(self.root / IMAGES_MEMO)
-        return images
+        return ImageTable(self.root, copies, self.image_memo, settings.warnings.append, settings.base_url,
+                          cache=self.root / layout.IMAGE_VARIANTS)
 
     def _before_swap(self, settings: Settings, sources: Sources, current: uptodate.Fingerprint,
                      pages: int, files: int, produced: set[str]) -> Callable[[], None]:
@@ -226,7 +223,8 @@ class Builder:
         if self.cache_path is None:
             return lambda: None
         until = uptodate.next_clock_change(settings, sources)
-        memory = store.BuildMemory(self.memo, self.page_digests, self.output_key, self.produced)
+        memory = store.BuildMemory(self.memo, self.page_digests, self.output_key, self.produced,
+                                   self.image_memo.rows())
         installs = [store.prepare(self.root, memory, self.notes),
                     uptodate.prepare_record(self.root, current, until=until, pages=pages, files=files,
                                             warnings=settings.warnings, produced=produced)]
@@ -351,7 +349,7 @@ class Builder:
 @contextmanager
 def build_lock(root: Path) -> Iterator[None]:
     """Holds `.sitegen-cache/build.lock` (the OS frees it if the process dies)."""
-    path = root / LOCK_FILE
+    path = root / layout.LOCK
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = filelock.FileLock(str(path), thread_local=False)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from ..cache import layout
 from ..errors import path_for_messages
 from ..outputs import calendars, feeds
 from ..outputs import social_images
@@ -74,7 +75,8 @@ def extra_outputs(site: Site, specs: list[PageSpec]) -> list[Output]:
         outputs.append(Output(output_file(old), f"{source} (alias {old})", redirect_page(site, new)))
     outputs += hosting_files(site)
     # /contact.vcf and the generated social images
-    outputs += [Output(path, source, data) for path, source, data in social_images.outputs(site)]
+    drawn = social_images.outputs(site, settings.root / layout.SOCIAL_IMAGES)
+    outputs += [Output(path, source, data) for path, source, data in drawn]
     # /events.ics, /fr/events.ics and each upcoming session's own file: remade on
     # every build (they change with the clock), rewritten only when their bytes differ.
     outputs += calendars.outputs(site, strings)

@@ -8,41 +8,28 @@ last good site or the new one, never a mix. Two sources claiming one URL are
 refused before anything is written.
 
 sitegen only ever replaces a folder it made: every output folder carries the
-marker file `MARKER`, and a non-empty folder without it is refused
-(`check_output_folder`). An output folder that cannot be renamed (a mount
-point, such as a Docker volume) is built into by swapping its contents.
+marker file `MARKER` (outputdir.py checks the folder before a build). An
+output folder that cannot be renamed (a mount point, such as a Docker
+volume) is built into by swapping its contents.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
-import json
 import os
 import posixpath
 import shutil
 import sys
 from pathlib import Path
-from typing import Iterable
 
 from ..errors import ContentError, SitegenError
-from ..settings.config import CACHE_DIR
 from ..site.files import Claim
-
-MARKER = ".sitegen-output"
-MARKER_TEXT = (b"This folder is built by sitegen and replaced as a whole by every build.\n"
-               b"Keep no files of your own here: they would be deleted.\n")
-LAST_BUILD = CACHE_DIR / "unchanged.json"
-"""The last build's manifest (see uptodate.py): it lists the files an earlier
-sitegen, which wrote no marker, made."""
+from .outputdir import MARKER, MARKER_TEXT, OutputError, marked, shown
 
 _RENAME_EXCHANGE = 2
 _CANNOT_RENAME = {errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES, errno.EINVAL}
 """What rename(2) says for a mount point or a folder on another device."""
-
-
-class OutputError(SitegenError):
-    """The output folder cannot be used, or the disk refused a write."""
 
 
 def check_collisions(claims: list[Claim]) -> None:
@@ -77,79 +64,6 @@ def contained(relative: str) -> str:
         raise SitegenError(f"refusing to write '{relative}' outside the output folder",
                            hint="URLs, slugs and aliases may not contain '..'")
     return normal
-
-
-def shown(path: Path, root: Path) -> str:
-    """A path for messages: relative to the site root when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix() or "."
-    except ValueError:
-        return str(path)
-
-
-# -- what may be used as the output folder ------------------------------------
-
-def check_output_folder(output: Path, root: Path, sources: Iterable[Path]) -> None:
-    """Refuse an output folder sitegen did not make, or one whose
-    replacement would destroy sources. `sources`: site.yml, content/, the
-    theme folders."""
-    name = shown(output, root)
-    pick = "pick another folder (--output, or 'output:' in site.yml), such as public"
-    out, site = output.resolve(), root.resolve()
-    if out == site or out in site.parents:
-        raise OutputError(f"the output folder '{name}' is the site folder or holds it; "
-                          "every build replaces the output folder as a whole", hint=pick)
-    if ".git" in out.parts:
-        raise OutputError(f"the output folder '{name}' is inside a git repository's .git folder", hint=pick)
-    for source in sources:
-        place = source.resolve()
-        if out == place:
-            raise OutputError(f"the output folder '{name}' is one of the site's sources", hint=pick)
-        if out in place.parents:
-            raise OutputError(f"the output folder '{name}' holds the site's sources ({shown(source, root)})",
-                              hint=pick)
-        if place in out.parents:
-            raise OutputError(f"the output folder '{name}' is inside {shown(source, root)}", hint=pick)
-    if output.is_symlink():
-        raise OutputError(f"the output folder '{name}' is a symbolic link",
-                          hint=f"give the folder it points to ({os.path.realpath(output)}) or {pick}")
-    if not output.exists():
-        return
-    if not output.is_dir():
-        raise OutputError(f"the output folder '{name}' is a file, not a folder", hint=pick)
-    entries = os.listdir(output)
-    if not entries or _marked(output) or _built_by_earlier_sitegen(output, root):
-        return
-    if "site.yml" in entries or "content" in entries:
-        raise OutputError(f"the output folder '{name}' holds a site's sources (site.yml or content/)", hint=pick)
-    raise OutputError(
-        f"the output folder '{name}' is not empty and sitegen did not make it (it has no {MARKER} file); "
-        "every build replaces the output folder as a whole, so its files would be lost",
-        hint=f"{pick}; or, if it holds nothing you need, empty it (or delete it) and build again")
-
-
-def _marked(folder: Path) -> bool:
-    marker = folder / MARKER
-    return marker.is_file() and not marker.is_symlink()
-
-
-def _built_by_earlier_sitegen(output: Path, root: Path) -> bool:
-    """Output folders made before the marker existed are recognised by the
-    last build's manifest: accepted only when it lists every file in them,
-    so nothing sitegen did not write is lost."""
-    try:
-        with open(root / LAST_BUILD, encoding="utf-8") as f:
-            produced = set(json.load(f)["produced"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    if not produced:
-        return False
-    for folder, _, names in os.walk(output):
-        for file in names:
-            relative = os.path.relpath(os.path.join(folder, file), output).replace(os.sep, "/")
-            if relative not in produced:
-                return False
-    return True
 
 
 def is_mount_point(folder: Path) -> bool:
@@ -240,13 +154,13 @@ class _Output:
     def _recover(self) -> None:
         """A build killed between the two renames of the fallback swap left
         the last good output in `previous`: put it back."""
-        if not self.inside and not self.output.exists() and _marked(self.previous):
+        if not self.inside and not self.output.exists() and marked(self.previous):
             os.rename(self.previous, self.output)
 
     def _clear(self, leftover: Path) -> None:
         if not (leftover.exists() or leftover.is_symlink()):
             return
-        if leftover.is_dir() and not leftover.is_symlink() and _marked(leftover):
+        if leftover.is_dir() and not leftover.is_symlink() and marked(leftover):
             shutil.rmtree(leftover)
             return
         raise OutputError(f"'{shown(leftover, self.root)}' is in the way of the build and sitegen did not make it",

@@ -1,1 +1,2 @@
-"""The cache: the up-to-date record, the cache file, and page digests for incremental builds."""
+"""The cache: the cache folder's layout, the up-to-date record, the build
+state and its file format, page digests for incremental builds."""

@@ -1,7 +1,8 @@
 """The build cache's file format: data that cannot run code when loaded.
 
 `.sitegen-cache/build.msgpack` holds what `sitegen build` keeps between runs
-(the parsed sources, page digests, the files the last build made). It used
+(the parsed sources, page digests, the files the last build made, image
+sizes; see layout.py for the whole folder). It used
 to be a pickle, and loading a pickle runs whatever code it names, so a file
 planted there (by a pull request, say) ran on the next build. This format is
 MessagePack (msgspec) holding only plain values, and tagged extensions for

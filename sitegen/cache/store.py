@@ -1,10 +1,12 @@
 """The build cache: what `sitegen build` keeps between runs, in one file.
 
 `.sitegen-cache/build.msgpack` (the format is cachefile's: data that cannot run
-code) holds the parse memo, every page's digest, the output folder it was for
-and the files the last build made. A cache that does not load, or is from
-another sitegen, is ignored and replaced, never trusted; one that cannot be
-written is left out. Neither is ever fatal: the next build is only slower.
+code) holds the parse memo, every page's digest, the output folder it was for,
+the files the last build made and what each image file held (the rows of
+pages/images.py's memo, passed through as plain values). A cache that does
+not load, or is from another sitegen, is ignored and replaced, never
+trusted; one that cannot be written is left out. Neither is ever fatal: the
+next build is only slower.
 """
 
 from __future__ import annotations
@@ -17,15 +19,11 @@ from typing import Callable
 
 from .. import __version__
 from ..errors import path_for_messages
-from ..settings.config import CACHE_DIR
 from ..sources.readers import ReadMemo
 from . import cachefile
+from .layout import BUILD_STATE, LEGACY_FILES, LEGACY_FOLDERS
 
-CACHE_FILE = CACHE_DIR / "build.msgpack"
-OLD_CACHE_FILE = CACHE_DIR / "build.pickle"
-"""Written by earlier versions; never read (loading a pickle runs code), removed."""
-OLD_TEMPLATE_CACHE = CACHE_DIR / "templates"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 """Changes whenever what the cache holds changes shape, so an older one is ignored."""
 
 
@@ -40,14 +38,17 @@ class BuildMemory:
     """The output folder it was for, resolved."""
     produced: set[str] | None
     """Every file the build wrote or kept, relative to the output folder."""
+    images: dict[str, list]
+    """ImageMemo.rows(): checked by ImageMemo.from_rows, which knows what they mean."""
 
 
 def load(root: Path, notes: list[str]) -> BuildMemory | None:
     """The last build's memory, or None: no cache, another sitegen's, or damaged (with a note)."""
-    path = root / CACHE_FILE
-    # Left by earlier versions: a pickle and Jinja bytecode, never loaded again.
-    (root / OLD_CACHE_FILE).unlink(missing_ok=True)
-    shutil.rmtree(root / OLD_TEMPLATE_CACHE, ignore_errors=True)
+    path = root / BUILD_STATE
+    for old in LEGACY_FILES:
+        (root / old).unlink(missing_ok=True)
+    for folder in LEGACY_FOLDERS:
+        shutil.rmtree(root / folder, ignore_errors=True)
     try:
         data = path.read_bytes()
     except OSError:
@@ -57,21 +58,21 @@ def load(root: Path, notes: list[str]) -> BuildMemory | None:
         if not isinstance(state, dict) or state.get("version") != [CACHE_FORMAT, __version__]:
             return None  # another sitegen's: silently rebuilt
         memo = ReadMemo(state["settings_key"], state["records"], state["stats"], state["hashes"])
-        pages, output, produced = state["pages"], state["output"], state["produced"]
-        if not (_str_map(pages) and isinstance(output, str) and _valid_memo(memo)
+        pages, output, produced, images = state["pages"], state["output"], state["produced"], state["images"]
+        if not (_str_map(pages) and isinstance(output, str) and _valid_memo(memo) and isinstance(images, dict)
                 and (produced is None or all(isinstance(p, str) for p in produced))):
             raise cachefile.CacheFormatError("unexpected shape")
     except (cachefile.CacheFormatError, KeyError, TypeError, ValueError):
         notes.append(f"{path_for_messages(path, root)} is damaged or was not written by sitegen: "
                      "ignored (this build renders everything and replaces it)")
         return None
-    return BuildMemory(memo, pages, output, set(produced) if produced is not None else None)
+    return BuildMemory(memo, pages, output, set(produced) if produced is not None else None, images)
 
 
 def prepare(root: Path, memory: BuildMemory, notes: list[str]) -> Callable[[], None]:
     """Write the cache beside its place; returns the rename that puts it
     there. A cache that cannot be written is left out, with a note."""
-    path = root / CACHE_FILE
+    path = root / BUILD_STATE
     partial = path.with_suffix(".partial")
     memo, produced = memory.memo, memory.produced
     try:
@@ -79,7 +80,7 @@ def prepare(root: Path, memory: BuildMemory, notes: list[str]) -> Callable[[], N
             "version": [CACHE_FORMAT, __version__], "settings_key": memo.settings_key,
             "records": memo.records, "stats": memo.stats, "hashes": memo.hashes,
             "pages": memory.page_digests, "output": memory.output_key,
-            "produced": sorted(produced) if produced is not None else None})
+            "produced": sorted(produced) if produced is not None else None, "images": memory.images})
         partial.parent.mkdir(parents=True, exist_ok=True)
         partial.write_bytes(payload)
     except (RecursionError, TypeError, OverflowError, OSError) as exc:

@@ -2,7 +2,7 @@
 is imported: `sitegen build` with nothing changed costs little more than
 starting Python.
 
-The last build leaves `.sitegen-cache/unchanged.json`: a key of the settings
+The last build leaves `.sitegen-cache/unchanged.msgpack`: a key of the settings
 and options it ran with, a signature of every source file (name, size,
 modification time, inode), the next moment the clock alone changes the site
 (a scheduled post, a session becoming past), and the files it wrote. When all
@@ -11,7 +11,6 @@ of that still holds, the build has nothing to do, as `make` would say.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -20,15 +19,31 @@ from datetime import datetime, time as time_of_day, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
+import msgspec
+
 from .. import __version__
-from ..settings.config import CACHE_DIR, SETTINGS_FILE, Settings, load_settings
+from ..settings.config import SETTINGS_FILE, Settings, load_settings
 from ..errors import SitegenError
 from ..sources.hashing import RACY_SECONDS, digest, file_hash
+from .layout import LEGACY_UNCHANGED, UNCHANGED
 
 if TYPE_CHECKING:
     from ..sources.models import Sources
 
-UNCHANGED_FILE = CACHE_DIR / "unchanged.json"
+
+class Record(msgspec.Struct, forbid_unknown_fields=True):
+    """What a build leaves for the next one to tell it has nothing to do."""
+
+    key: str
+    """The fingerprint's build_key."""
+    signature: str
+    until: float | None
+    """next_clock_change()."""
+    pages: int
+    files: int
+    warnings: list[str]
+    produced: list[str]
+    """Every file of the output folder, relative to it."""
 
 
 @dataclass
@@ -137,23 +152,44 @@ def next_clock_change(settings: Settings, sources: Sources) -> float | None:
         return None  # too far ahead for the platform's clock: check on every build
 
 
-def last_build(root: Path, current: Fingerprint, output: Path) -> dict | None:
-    """The last build's summary if it read exactly these sources with the
+def read_record(root: Path) -> Record | None:
+    """The last build's record; None when there is none or it is not one
+    (damaged, or another version's: the build just runs)."""
+    try:
+        return _decoder.decode((root / UNCHANGED).read_bytes())
+    except (OSError, msgspec.DecodeError):
+        return None
+
+
+def last_produced(root: Path) -> set[str]:
+    """The files the last build made, as its record lists them (an earlier
+    version's JSON record too); empty when unknown."""
+    record = read_record(root)
+    if record is not None:
+        return set(record.produced)
+    try:
+        import json  # only for what earlier versions wrote
+
+        produced = json.loads((root / LEGACY_UNCHANGED).read_text(encoding="utf-8"))["produced"]
+        return {p for p in produced if isinstance(p, str)}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def last_build(root: Path, current: Fingerprint, output: Path) -> Record | None:
+    """The last build's record if it read exactly these sources with the
     same settings, the clock has changed nothing since, and its output files
     are all still there."""
     if current.signature is None:
         return None
-    try:
-        last = json.loads((root / UNCHANGED_FILE).read_text(encoding="utf-8"))
-        if last["key"] != current.build_key or last["signature"] != current.signature:
-            return None
-        if last["until"] is not None and time.time() >= last["until"]:
-            return None
-        if not all(os.path.isfile(os.path.join(output, relative)) for relative in last["produced"]):
-            return None
-        return last
-    except (OSError, ValueError, KeyError, TypeError):
+    last = read_record(root)
+    if last is None or last.key != current.build_key or last.signature != current.signature:
         return None
+    if last.until is not None and time.time() >= last.until:
+        return None
+    if not all(os.path.isfile(os.path.join(output, relative)) for relative in last.produced):
+        return None
+    return last
 
 
 def prepare_record(root: Path, current: Fingerprint, *, until: float | None, pages: int, files: int,
@@ -163,13 +199,12 @@ def prepare_record(root: Path, current: Fingerprint, *, until: float | None, pag
     before: it says the output is this build's). Nothing here is fatal."""
     if current.signature is None:
         return lambda: None
-    path = root / UNCHANGED_FILE
+    path = root / UNCHANGED
     partial = path.with_suffix(".partial")
+    record = Record(current.build_key, current.signature, until, pages, files, list(warnings), sorted(produced))
     try:
-        partial.write_text(json.dumps({"key": current.build_key, "signature": current.signature, "until": until,
-                                       "pages": pages, "files": files, "warnings": warnings,
-                                       "produced": sorted(produced)}), encoding="utf-8")
-    except (OSError, ValueError):
+        partial.write_bytes(msgspec.msgpack.encode(record))
+    except OSError:
         partial.unlink(missing_ok=True)
         return lambda: None
 
@@ -183,7 +218,7 @@ def prepare_record(root: Path, current: Fingerprint, *, until: float | None, pag
 
 def forget(root: Path) -> None:
     """Before a build that may fail half-way."""
-    (root / UNCHANGED_FILE).unlink(missing_ok=True)
+    (root / UNCHANGED).unlink(missing_ok=True)
 
 
 def result_if_unchanged(root: Path, settings: Settings, current: Fingerprint, started: float,
@@ -191,8 +226,8 @@ def result_if_unchanged(root: Path, settings: Settings, current: Fingerprint, st
     last = last_build(root, current, settings.output)
     if last is None:
         return None
-    result = BuildResult(last["pages"], last["files"], time.perf_counter() - started, settings.output,
-                         last["warnings"])
+    result = BuildResult(last.pages, last.files, time.perf_counter() - started, settings.output,
+                         last.warnings)
     fail_if_strict(strict, result.warnings)
     return result
 
@@ -204,3 +239,6 @@ def unchanged_build(root: Path, *, drafts: bool = False, future: bool = False, b
     started = time.perf_counter()
     settings = load_settings(root, base_url=base_url, output=output, drafts=drafts, future=future)
     return result_if_unchanged(root, settings, fingerprint(root, settings), started, strict)
+
+
+_decoder = msgspec.msgpack.Decoder(Record)

@@ -11,7 +11,8 @@ from babel import Locale, UnknownLocaleError
 from slugify import slugify
 
 from .. import __version__
-from ..settings.config import CACHE_DIR, source_date
+from ..cache.layout import CACHE_DIR
+from ..settings.config import source_date
 from ..settings.safety import SHIPPED_THEMES, SOURCE_THEMES
 from ..errors import UsageError
 from ..settings.starter_text import BASE_URL_NOTE, TEXT

@@ -3,7 +3,7 @@ shown when a page shared in a chat or a social network has no image of its own.
 
 Everything here is deterministic: the same site gives byte-identical files.
 They are drawn with Pillow and the fonts shipped with sitegen (no system fonts),
-and kept in `.sitegen-cache/social/` under a digest of everything drawn, so a
+and kept in the folder the build gives (`.sitegen-cache/social/`) under a digest of everything drawn, so a
 rebuild with nothing changed never redraws one.
 """
 
@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..pages.presence import SOCIAL_SIZE, site_host
-from ..settings.config import CACHE_DIR
 from ..site.files import cached_bytes
 from ..site.urls import VCARD
 from .vcard import vcard
@@ -28,17 +27,16 @@ if TYPE_CHECKING:
     from ..site.sitemodel import Site
     from ..sources.models import Post
 
-SOCIAL_CACHE = CACHE_DIR / "social"
 SOCIAL_DESIGN = "1"
 """Bump when the drawing code changes, so cached images are redrawn."""
 
 
-def outputs(site: "Site") -> list[tuple[str, str, object]]:
+def outputs(site: "Site", cache: Path) -> list[tuple[str, str, object]]:
     """The person's files, the vCard and the social images: (path in the output folder,
-    source, bytes or a function making them)."""
+    source, bytes or a function making them). `cache`: the folder drawn images are kept in."""
     files: list[tuple[str, str, object]] = [(VCARD.lstrip("/"), "the vCard (content/profile.yml)",
                                              lambda: vcard(site))]
-    drawer = SocialDrawer(site)
+    drawer = SocialDrawer(site, cache)
     for lang in site.settings.codes:
         files.append((f"social/{lang}.png", f"the social image ({lang})",
                       lambda lang=lang: drawer.default_image(lang)))
@@ -64,9 +62,9 @@ HIGHLIGHT = (245, 197, 66)
 class SocialDrawer:
     """Draws (or fetches from the cache) the social images of one site."""
 
-    def __init__(self, site: "Site"):
+    def __init__(self, site: "Site", cache_dir: Path):
         self.site = site
-        self.cache_dir = site.settings.root / SOCIAL_CACHE
+        self.cache_dir = cache_dir
         self._photo_checked = False
         self._photo_bytes: bytes | None = None
 

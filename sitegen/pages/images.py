@@ -7,8 +7,9 @@ with Pillow, or from an SVG's own attributes) and the hash of its bytes.
 Rasters wider than `LARGE` get variants, written as ordinary outputs under
 `/_img/<name>-<hash8>-<width>.<ext>`, named by content so a changed image
 gets new names and browsers may cache them forever. Encoded variants are
-kept in `.sitegen-cache/images/` under a key of the bytes, the width, the
-encoding recipe and Pillow's version: a rebuild never encodes one again.
+kept in the folder the builder gives (`.sitegen-cache/images/`) under a key
+of the bytes, the width, the encoding recipe and Pillow's version: a rebuild
+never encodes one again.
 Encoding uses fixed parameters and writes no metadata, so the same image
 always gives the same bytes.
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-import json
 import os
 import re
 import time
@@ -36,7 +36,6 @@ from urllib.parse import unquote, urlsplit
 
 from slugify import slugify
 
-from ..settings.config import CACHE_DIR
 from ..site.files import FileCopy, Output, cached_bytes
 from ..sources.hashing import RACY_SECONDS
 from ..site.urls import output_file
@@ -48,8 +47,6 @@ WIDTHS = (480, 800, 1200, 1600)
 SIZES = "(min-width: 46rem) 42rem, 100vw"
 """The default theme's measure: what a body image is shown at. A template's own `sizes` wins."""
 VARIANT_DIR = "_img"
-IMAGES_CACHE = CACHE_DIR / "images"
-IMAGES_MEMO = IMAGES_CACHE / "memo.json"
 RECIPE = "1"
 """Bump when the encoding below changes, so cached variants are made again."""
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
@@ -193,60 +190,50 @@ def encode(source: Path, info: ImageInfo, variant: Variant) -> bytes:
     return out.getvalue()
 
 
-def cached_encode(root: Path, source: Path, info: ImageInfo, variant: Variant) -> bytes:
-    """`encode`, through `.sitegen-cache/images/`."""
+def cached_encode(cache: Path | None, source: Path, info: ImageInfo, variant: Variant) -> bytes:
+    """`encode`, through the folder `cache` when there is one."""
+    if cache is None:
+        return encode(source, info, variant)
     from PIL import __version__ as pillow_version
 
     key = hashlib.blake2b(f"{RECIPE}:{pillow_version}:{info.digest}:{variant.width}:{variant.kind}".encode(),
                           digest_size=16).hexdigest()
-    return cached_bytes(root / IMAGES_CACHE / f"{key}.{variant.path.rsplit('.', 1)[-1]}",
-                        lambda: encode(source, info, variant))
+    return cached_bytes(cache / f"{key}.{variant.path.rsplit('.', 1)[-1]}", lambda: encode(source, info, variant))
 
 
 class ImageMemo:
     """What each image file held when last read, by path and (time, size,
     inode): an unchanged image is not read again (kept by `sitegen serve`,
-    and in `.sitegen-cache/images/memo.json` between runs of `sitegen build`)."""
+    and in the build cache between runs of `sitegen build`)."""
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[tuple[int, int, int], ImageInfo | str]] = {}
-        self.changed = False
 
     @classmethod
-    def load(cls, path: Path) -> "ImageMemo":
-        """The memo a last build saved; an empty one when there is none or it
-        is not what `save` writes (it is only facts about files: read again)."""
+    def from_rows(cls, rows: dict) -> "ImageMemo":
+        """The memo `rows()` gave the last build; an empty one when they are
+        not what `rows` makes (they are only facts about files: read again)."""
         memo = cls()
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            for name, (mtime, size, inode, width, height, digest, kind, animated) in raw.items():
-                if not (all(type(v) is int for v in (mtime, size, inode, width, height))
+            for name, (mtime, size, inode, width, height, digest, kind, animated) in rows.items():
+                if not (type(name) is str and all(type(v) is int for v in (mtime, size, inode, width, height))
                         and type(digest) is str and kind in (*RASTER.values(), "SVG") and type(animated) is bool):
                     return cls()
                 memo.entries[name] = ((mtime, size, inode), ImageInfo(width, height, digest, kind, animated))
-        except (OSError, ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError, AttributeError):
             return cls()
         return memo
 
-    def save(self, path: Path) -> None:
-        if not self.changed:
-            return
-        data = {name: [*key, info.width, info.height, info.digest, info.kind, info.animated]
+    def rows(self) -> dict[str, list[int | str | bool]]:
+        """The readable images as plain values, for the build cache (a file
+        that could not be read is tried again next time)."""
+        return {name: [*key, info.width, info.height, info.digest, info.kind, info.animated]
                 for name, (key, info) in sorted(self.entries.items()) if isinstance(info, ImageInfo)}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f".memo.{os.getpid()}.partial")
-            partial.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(partial, path)
-            self.changed = False
-        except OSError:
-            pass  # only costs reading the images again next time
 
     def forget_others(self, kept: set[str]) -> None:
         """Drop the files this build did not copy (deleted, renamed)."""
         for name in set(self.entries) - kept:
             del self.entries[name]
-            self.changed = True
 
     def info(self, source: Path, now_ns: int) -> ImageInfo | str:
         """The image's info, or why it cannot be read."""
@@ -263,7 +250,6 @@ class ImageMemo:
         except (OSError, ValueError) as exc:
             found = str(exc)
         self.entries[str(source)] = (key, found)
-        self.changed = True
         return found
 
 
@@ -271,7 +257,8 @@ class ImageTable:
     """The images of one build: their sizes and variants, by output path."""
 
     def __init__(self, root: Path, copies: list[FileCopy], memo: ImageMemo,
-                 warn: Callable[[str], None], base_url: str = ""):
+                 warn: Callable[[str], None], base_url: str = "", cache: Path | None = None):
+        """`cache`: the folder encoded variants are kept in between builds."""
         now_ns = time.time_ns()
         self.root = root
         self.base_url = base_url.rstrip("/")
@@ -299,7 +286,7 @@ class ImageTable:
                 if variant.path not in made:
                     made.add(variant.path)
                     self.outputs.append(Output(variant.path, shown, lambda s=source, i=info, v=variant:
-                                                cached_encode(root, s, i, v)))
+                                                cached_encode(cache, s, i, v)))
         memo.forget_others(seen)
         self.digest = hashlib.blake2b("".join(f"{p}={i}\0" for p, i in sorted(self.infos.items())).encode(),
                                       digest_size=16).hexdigest()

@@ -3,9 +3,10 @@
 A kind holds everything that varies from one kind of page to another: which
 pages of it a site has (URL and template), what its template shows, its
 URL in the other languages, what it depends on, its last modification,
-the breadcrumbs above it, its JSON-LD nodes and its generated social image.
-What a page depends on sits beside what it reads, so the two change
-together; adding a kind touches this file (and its template) only.
+the breadcrumbs above it, its JSON-LD nodes and its generated social image
+(the hooks and their defaults are kind.py's `Kind`). What a page depends on
+sits beside what it reads, so the two change together; adding a kind
+touches this file (and its template) only.
 
 `dependencies` gets a `spec.Reads` (cache/incremental.py's `Inputs`) that turns
 records into tokens: this layer names what a page reads, the cache layer
@@ -15,12 +16,13 @@ above decides how it is digested.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar, Iterator
+from typing import Iterator
 
 from markupsafe import Markup
 
 from . import presence
-from .jsonld import PageFacts, blog_posting, contact_page, person_only, profile_page, service_page
+from .jsonld import blog_posting, contact_page, profile_page, service_page
+from .kind import Kind
 from ..settings.i18n import Strings
 from ..site.sitemodel import Site
 from ..site.views import ServiceView, SiteView, related_posts, upcoming_sessions
@@ -31,61 +33,6 @@ from .spec import SERVICE_KINDS, TITLE_LIMIT, PageSpec, Reads, Shown, blog_page_
 
 HOME_POSTS = 5
 """How many of the latest posts the home page lists."""
-class Kind:
-    """One kind of page. The defaults fit a page that exists in every
-    language at the same path and shows no record."""
-
-    names: ClassVar[tuple[str, ...]]
-    """The `PageSpec.kind` values this class answers for."""
-    indexed: ClassVar[bool] = True
-    """In the sitemap and with breadcrumbs; else the head says noindex."""
-    trail_root: ClassVar[bool] = False
-    """Where breadcrumb trails start (the home page): no BreadcrumbList of its own."""
-
-    def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
-        raise NotImplementedError
-
-    def shown(self, site: Site, spec: PageSpec, t: Strings, view: SiteView) -> Shown:
-        raise NotImplementedError
-
-    def alternates(self, site: Site, spec: PageSpec) -> dict[str, str]:
-        """The page's URL in every language where that page really exists."""
-        urls = site.urls
-        same_path = spec.url[len(urls.prefix(spec.lang)):]
-        return {lang: urls.prefix(lang) + same_path for lang in site.settings.codes}
-
-    def dependencies(self, site: Site, spec: PageSpec, reads: Reads) -> list[str]:
-        """What the page shows beyond the site-wide inputs, in the order it shows it."""
-        return []
-
-    def crumbs(self, site: Site, spec: PageSpec, t: Strings) -> list[tuple[str, str]]:
-        """Breadcrumbs between the home page and this page: (name, absolute URL)."""
-        return []
-
-    def jsonld_nodes(self, site: Site, spec: PageSpec, page: PageFacts) -> list[dict[str, Any]]:
-        """The page's JSON-LD nodes (built in jsonld.py); the head adds the breadcrumbs."""
-        return person_only(site, spec, page)
-
-    def social_image(self, site: Site, spec: PageSpec, t: Strings) -> presence.SocialImage:
-        """The generated share image, for a page without an image of its own."""
-        return presence.language_social_image(site, spec.lang, t)
-
-    def shows_calendar(self, spec: PageSpec) -> bool:
-        """Whether the head links the iCalendar feed of upcoming sessions."""
-        return False
-
-    def own_title(self, site: Site, spec: PageSpec) -> str | None:
-        """A `<title>` of its own, instead of 'heading · site title'."""
-        return None
-
-    def head_extras(self, site: Site, spec: PageSpec, t: Strings) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
-        """OpenGraph properties and feed links of this kind only."""
-        return [], []
-
-    def lastmod(self, site: Site, spec: PageSpec, newest: dict[str, datetime | None]) -> datetime | None:
-        """Real modification dates from content, never from the clock or file
-        times. `newest`: per language, the latest change among its posts."""
-        return newest[spec.lang]
 
 
 class Home(Kind):

@@ -33,9 +33,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
+from ..cache.layout import CACHE_DIR, PREVIEW
 from ..cache.uptodate import BuildResult
 from ..settings.safety import SHIPPED_THEMES, SOURCE_THEMES
-from ..settings.config import CACHE_DIR
 from ..errors import SitegenError, UsageError
 from ..sources.listing import is_ignored
 from .handler import inside, make_handler
@@ -277,7 +277,7 @@ def stop_on_sigterm(preview_pid: int, signum: int, frame: object) -> None:
 def serve(root: Path, *, build_for: BuildFor, host: str, port: int, drafts: bool, poll: bool,
           output: Path | None = None, quiet: bool = False, ready: threading.Event | None = None) -> None:
     """Build with `build_for(base_url, output)()`, serve, rebuild on change, until Ctrl-C or SIGTERM."""
-    output = output or root / CACHE_DIR / "preview"
+    output = output or root / PREVIEW
     quiet_seconds = quiet_window()
     # Bound first: the site's base URL carries the port, and port 0 is known only now.
     server = listen(host, port)

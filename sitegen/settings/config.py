@@ -19,10 +19,6 @@ from .options import (KNOWN_KEYS, OPTIONS, SETTINGS_FILE, FeedSettings, MenuItem
 from .placeholders import base_url_warning
 from .yamlio import key_line, parse_yaml, read_text
 
-CACHE_DIR = Path(".sitegen-cache")
-"""Where builds keep what they reuse (relative to the site root); safe to delete."""
-
-
 @dataclass(frozen=True)
 class Settings:
     """Everything the build needs to know that is not content."""

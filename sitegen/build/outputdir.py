@@ -1,0 +1,92 @@
+"""What may be used as the output folder, checked before a build reads anything.
+
+sitegen only ever replaces a folder it made: every output folder carries the
+marker file `MARKER`, and a non-empty folder without it is refused, as is
+one whose replacement would destroy the site's sources. Folders made by an
+earlier sitegen, before the marker, are recognised by the last build's
+record of its files.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from ..cache.uptodate import last_produced
+from ..errors import SitegenError
+
+MARKER = ".sitegen-output"
+MARKER_TEXT = (b"This folder is built by sitegen and replaced as a whole by every build.\n"
+               b"Keep no files of your own here: they would be deleted.\n")
+
+
+class OutputError(SitegenError):
+    """The output folder cannot be used, or the disk refused a write."""
+
+
+def shown(path: Path, root: Path) -> str:
+    """A path for messages: relative to the site root when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+def check_output_folder(output: Path, root: Path, sources: Iterable[Path]) -> None:
+    """Refuse an output folder sitegen did not make, or one whose
+    replacement would destroy sources. `sources`: site.yml, content/, the
+    theme folders."""
+    name = shown(output, root)
+    pick = "pick another folder (--output, or 'output:' in site.yml), such as public"
+    out, site = output.resolve(), root.resolve()
+    if out == site or out in site.parents:
+        raise OutputError(f"the output folder '{name}' is the site folder or holds it; "
+                          "every build replaces the output folder as a whole", hint=pick)
+    if ".git" in out.parts:
+        raise OutputError(f"the output folder '{name}' is inside a git repository's .git folder", hint=pick)
+    for source in sources:
+        place = source.resolve()
+        if out == place:
+            raise OutputError(f"the output folder '{name}' is one of the site's sources", hint=pick)
+        if out in place.parents:
+            raise OutputError(f"the output folder '{name}' holds the site's sources ({shown(source, root)})",
+                              hint=pick)
+        if place in out.parents:
+            raise OutputError(f"the output folder '{name}' is inside {shown(source, root)}", hint=pick)
+    if output.is_symlink():
+        raise OutputError(f"the output folder '{name}' is a symbolic link",
+                          hint=f"give the folder it points to ({os.path.realpath(output)}) or {pick}")
+    if not output.exists():
+        return
+    if not output.is_dir():
+        raise OutputError(f"the output folder '{name}' is a file, not a folder", hint=pick)
+    entries = os.listdir(output)
+    if not entries or marked(output) or _built_by_earlier_sitegen(output, root):
+        return
+    if "site.yml" in entries or "content" in entries:
+        raise OutputError(f"the output folder '{name}' holds a site's sources (site.yml or content/)", hint=pick)
+    raise OutputError(
+        f"the output folder '{name}' is not empty and sitegen did not make it (it has no {MARKER} file); "
+        "every build replaces the output folder as a whole, so its files would be lost",
+        hint=f"{pick}; or, if it holds nothing you need, empty it (or delete it) and build again")
+
+
+def marked(folder: Path) -> bool:
+    marker = folder / MARKER
+    return marker.is_file() and not marker.is_symlink()
+
+
+def _built_by_earlier_sitegen(output: Path, root: Path) -> bool:
+    """Output folders made before the marker existed are recognised by the
+    last build's manifest: accepted only when it lists every file in them,
+    so nothing sitegen did not write is lost."""
+    produced = last_produced(root)
+    if not produced:
+        return False
+    for folder, _, names in os.walk(output):
+        for file in names:
+            relative = os.path.relpath(os.path.join(folder, file), output).replace(os.sep, "/")
+            if relative not in produced:
+                return False
+    return True
