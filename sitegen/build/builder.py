@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 import time
@@ -32,7 +31,7 @@ from ..sources.models import Sources
 from ..sources.readers import ReadMemo, read_sources
 from . import quick
 from .gather import Plan, file_copies, gather
-from .outputdir import OutputError, check_output_folder
+from .outputdir import OutputError, check_output_folder, disk_error
 from .outputdir import shown as shown_path
 from .writer import StagedOutput, UpdatedOutput
 
@@ -368,19 +367,6 @@ def build_lock(root: Path) -> Iterator[None]:
         yield
     finally:
         lock.release()
-
-
-def disk_error(exc: OSError, output: Path, root: Path) -> OutputError:
-    """One clear message for a write the disk refused."""
-    where = exc.filename if exc.filename else output
-    hints = {errno.ENOSPC: "the disk is full: free some space, then build again",
-             errno.EDQUOT: "the disk quota is used up: free some space, then build again",
-             errno.EFBIG: "a file size limit was hit (ulimit -f, or the disk is full): raise it or free space",
-             errno.EROFS: "that file system is read-only: pick an output folder on a writable disk (--output)",
-             errno.EACCES: "no permission to write there: fix its permissions or pick another folder (--output)",
-             errno.EPERM: "no permission to write there: fix its permissions or pick another folder (--output)"}
-    return OutputError(f"cannot write {shown_path(Path(where), root)}: {exc.strerror or exc}",
-                       hint=hints.get(exc.errno, "the last good output is untouched; fix that, then build again"))
 
 
 def pause_point(stage: str) -> None:

@@ -9,6 +9,7 @@ record of its files.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import Iterable
@@ -90,3 +91,16 @@ def _built_by_earlier_sitegen(output: Path, root: Path) -> bool:
             if relative not in produced:
                 return False
     return True
+
+
+def disk_error(exc: OSError, output: Path, root: Path) -> OutputError:
+    """One clear message for a write the disk refused."""
+    where = exc.filename if exc.filename else output
+    hints = {errno.ENOSPC: "the disk is full: free some space, then build again",
+             errno.EDQUOT: "the disk quota is used up: free some space, then build again",
+             errno.EFBIG: "a file size limit was hit (ulimit -f, or the disk is full): raise it or free space",
+             errno.EROFS: "that file system is read-only: pick an output folder on a writable disk (--output)",
+             errno.EACCES: "no permission to write there: fix its permissions or pick another folder (--output)",
+             errno.EPERM: "no permission to write there: fix its permissions or pick another folder (--output)"}
+    return OutputError(f"cannot write {shown(Path(where), root)}: {exc.strerror or exc}",
+                       hint=hints.get(exc.errno, "the last good output is untouched; fix that, then build again"))
