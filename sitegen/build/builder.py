@@ -252,7 +252,7 @@ class Builder:
         inputs = {**theme_inputs(settings.theme_dirs), **self.memo.hashes,
                   SETTINGS_FILE: settings_hash}
         everywhere = digest(site_digest(site, inputs), images.digest)
-        return Rendering(site, renderer, graph, templates, everywhere, Inputs(inputs))
+        return Rendering(site, renderer, graph, templates, everywhere, Inputs(inputs, self.follow_changes))
 
     def _write(self, site: Site, plan: Plan, images: ImageTable, settings_hash: str,
                before_swap: Callable[[int, int, set[str]], Callable[[], None]]) -> Written:

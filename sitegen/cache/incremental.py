@@ -98,25 +98,27 @@ class Inputs:
     page), or only what lists show of a post (title, summary, date, tags…),
     so editing a post's body re-renders its page but not every list."""
 
-    def __init__(self, hashes: dict[str, str]):
+    def __init__(self, hashes: dict[str, str], recording: bool = False):
         self.hashes = hashes
         self._listed: dict[int, str] = {}
-        self.shown_whole: list[str] = []
-        """The sources `whole` was asked for since `take_reads`: what the
-        page being digested shows whole (the preview's reverse index)."""
-        self.shown_listed: list[str] = []
-        """The same for `listed`: the posts it shows as a list does."""
+        self.recording = recording
+        """Whether `take_reads` is wanted (the preview's reverse indexes):
+        recording costs a build that does not keep them."""
+        self._whole: list[tuple[Any, ...]] = []
+        self._shown_listed: list[tuple[Post, ...]] = []
 
     def whole(self, items: Iterable[Any]) -> list[str]:
-        tokens = []
-        for item in items:
-            self.shown_whole.append(item.source)
-            tokens.append(f"{item.source}={self.hashes.get(item.source, '')}")
-        return tokens
+        if self.recording:
+            items = tuple(items)
+            self._whole.append(items)
+        return [f"{item.source}={self.hashes.get(item.source, '')}" for item in items]
 
     def take_reads(self) -> PageReads:
-        taken = PageReads(tuple(dict.fromkeys(self.shown_whole)), tuple(dict.fromkeys(self.shown_listed)))
-        self.shown_whole, self.shown_listed = [], []
+        """The sources `whole` and `listed` were asked for since the last call:
+        what the page being digested shows whole, and the posts it lists."""
+        taken = PageReads(tuple(dict.fromkeys(item.source for items in self._whole for item in items)),
+                          tuple(dict.fromkeys(post.source for posts in self._shown_listed for post in posts)))
+        self._whole, self._shown_listed = [], []
         return taken
 
     def forget(self, post: Post) -> None:
@@ -124,9 +126,11 @@ class Inputs:
         self._listed.pop(id(post), None)
 
     def listed(self, posts: Iterable[Post]) -> list[str]:
+        if self.recording:
+            posts = tuple(posts)
+            self._shown_listed.append(posts)
         tokens = []
         for post in posts:
-            self.shown_listed.append(post.source)
             key = self._listed.get(id(post))
             if key is None:
                 key = self._listed[id(post)] = digest(
