@@ -205,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
                               work / "serve.log", "serving", env)
         servers.append(server)
         first_build = time.perf_counter() - started
+        # The watcher sets its watches up in a thread of its own after "serving":
+        # a save in that first moment waits for it (a second at 16,000 posts).
+        time.sleep(1.0)
         events = Events(port)
         events.seen = events.next()[1]["build"]
 
@@ -226,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         server.wait(timeout=30)
         servers.clear()
         rebuilt = [line for line in (work / "serve.log").read_text(encoding="utf-8").splitlines() if "rebuilt" in line]
-        print("server log, last rebuilds:", *rebuilt[-3:], sep="\n  ")
+        print("server log, first and last rebuilds:", *rebuilt[:4], "…", *rebuilt[-3:], sep="\n  ")
         pages = sum(1 for _ in (site / ".sitegen-cache" / "preview").rglob("*.html"))
         print(f"site: {args.posts} post files, {pages} HTML pages; first build and start {first_build:.1f} s")
         for label, times in (("post edit", post_times), ("template edit", template_times), *browser_times):
