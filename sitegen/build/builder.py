@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -145,12 +146,20 @@ class Builder:
         # One build of a site at a time: a second one waits, so neither sees
         # the other's half-made output or cache.
         with build_lock(self.root):
-            if changed is not None and not strict and self.follow_changes:
-                result = quick.rebuild(self, changed, pages_written)
-                if result is not None:
-                    return result
-            self.last = None
-            return self._build(strict)
+            try:
+                if changed is not None and not strict and self.follow_changes:
+                    result = quick.rebuild(self, changed, pages_written)
+                    if result is not None:
+                        return result
+                self.last = None
+                gc.unfreeze()  # the last build's model may go now
+                return self._build(strict)
+            finally:
+                if self.follow_changes:
+                    # The model kept for the next edit is out of the collector's
+                    # reach: a full collection walking a 16,000-post model
+                    # stalled a save by a second.
+                    gc.freeze()
 
     def _build(self, strict: bool) -> BuildResult:
         """The pipeline, in order."""
