@@ -117,8 +117,11 @@ class UsageError(SitegenError):
     """The command line itself is wrong (exit status 2)."""
 
 
-def path_for_messages(path: Path, root: Path) -> str:
-    """A path as messages show it: relative to `root`, with `/`, when inside it; else as given."""
+def path_for_messages(path: Path, root: Path, *, resolve: bool = False) -> str:
+    """A path as messages show it: relative to `root`, with `/`, when inside it; else as given.
+    `resolve`: symbolic links followed first (the output folder, which may be one)."""
+    if resolve:
+        path, root = path.resolve(), root.resolve()
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

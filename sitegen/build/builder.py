@@ -18,7 +18,7 @@ import jinja2
 from ..cache import layout, store, uptodate
 from ..cache.incremental import Inputs, PageReads, TemplateGraph, page_digest, site_digest, theme_inputs
 from ..cache.uptodate import BuildResult, digest, fail_if_strict
-from ..errors import SitegenError
+from ..errors import SitegenError, path_for_messages
 from ..pages.images import ImageMemo, ImageTable
 from ..pages.render import Renderer, make_environment
 from ..pages.spec import PageSpec
@@ -33,7 +33,6 @@ from ..sources.readers import ReadMemo, read_sources
 from . import quick
 from .gather import Plan, file_copies, gather
 from .outputdir import OutputError, check_output_folder, disk_error
-from .outputdir import shown as shown_path
 from .writer import StagedOutput, UpdatedOutput
 
 LOCK_PATIENCE = 600.0
@@ -364,12 +363,14 @@ def build_lock(root: Path) -> Iterator[None]:
         try:
             lock.acquire(timeout=0)
         except filelock.Timeout:
-            print(f"waiting for another build of this site to finish ({shown_path(path, root)} is held)",
+            held = path_for_messages(path, root, resolve=True)
+            print(f"waiting for another build of this site to finish ({held} is held)",
                   file=sys.stderr, flush=True)
             lock.acquire(timeout=LOCK_PATIENCE)
     except filelock.Timeout:
         raise OutputError(f"another build of this site has been running for {LOCK_PATIENCE:.0f} s",
-                          path=shown_path(path, root), hint="wait for it to end, or stop it, then build again") from None
+                          path=path_for_messages(path, root, resolve=True),
+                          hint="wait for it to end, or stop it, then build again") from None
     except OSError as exc:
         raise disk_error(exc, path, root) from None
     try:

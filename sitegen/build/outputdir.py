@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..cache.uptodate import last_produced
-from ..errors import SitegenError
+from ..errors import SitegenError, path_for_messages
 
 MARKER = ".sitegen-output"
 MARKER_TEXT = (b"This folder is built by sitegen and replaced as a whole by every build.\n"
@@ -26,19 +26,11 @@ class OutputError(SitegenError):
     """The output folder cannot be used, or the disk refused a write."""
 
 
-def shown(path: Path, root: Path) -> str:
-    """A path for messages: relative to the site root when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix() or "."
-    except ValueError:
-        return str(path)
-
-
 def check_output_folder(output: Path, root: Path, sources: Iterable[Path]) -> None:
     """Refuse an output folder sitegen did not make, or one whose
     replacement would destroy sources. `sources`: site.yml, content/, the
     theme folders."""
-    name = shown(output, root)
+    name = path_for_messages(output, root, resolve=True)
     pick = "pick another folder (--output, or 'output:' in site.yml), such as public"
     out, site = output.resolve(), root.resolve()
     if out == site or out in site.parents:
@@ -51,10 +43,12 @@ def check_output_folder(output: Path, root: Path, sources: Iterable[Path]) -> No
         if out == place:
             raise OutputError(f"the output folder '{name}' is one of the site's sources", hint=pick)
         if out in place.parents:
-            raise OutputError(f"the output folder '{name}' holds the site's sources ({shown(source, root)})",
+            raise OutputError(f"the output folder '{name}' holds the site's sources "
+                              f"({path_for_messages(source, root, resolve=True)})",
                               hint=pick)
         if place in out.parents:
-            raise OutputError(f"the output folder '{name}' is inside {shown(source, root)}", hint=pick)
+            raise OutputError(f"the output folder '{name}' is inside "
+                              f"{path_for_messages(source, root, resolve=True)}", hint=pick)
     if output.is_symlink():
         raise OutputError(f"the output folder '{name}' is a symbolic link",
                           hint=f"give the folder it points to ({os.path.realpath(output)}) or {pick}")
@@ -102,5 +96,6 @@ def disk_error(exc: OSError, output: Path, root: Path) -> OutputError:
              errno.EROFS: "that file system is read-only: pick an output folder on a writable disk (--output)",
              errno.EACCES: "no permission to write there: fix its permissions or pick another folder (--output)",
              errno.EPERM: "no permission to write there: fix its permissions or pick another folder (--output)"}
-    return OutputError(f"cannot write {shown(Path(where), root)}: {exc.strerror or exc}",
+    return OutputError(f"cannot write {path_for_messages(Path(where), root, resolve=True)}: "
+                       f"{exc.strerror or exc}",
                        hint=hints.get(exc.errno, "the last good output is untouched; fix that, then build again"))

@@ -23,9 +23,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from ..errors import ContentError, SitegenError
+from ..errors import ContentError, SitegenError, path_for_messages
 from ..site.files import Claim
-from .outputdir import MARKER, MARKER_TEXT, OutputError, marked, shown
+from .outputdir import MARKER, MARKER_TEXT, OutputError, marked
 
 _RENAME_EXCHANGE = 2
 _CANNOT_RENAME = {errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES, errno.EINVAL}
@@ -163,7 +163,8 @@ class _Output:
         if leftover.is_dir() and not leftover.is_symlink() and marked(leftover):
             shutil.rmtree(leftover)
             return
-        raise OutputError(f"'{shown(leftover, self.root)}' is in the way of the build and sitegen did not make it",
+        name = path_for_messages(leftover, self.root, resolve=True)
+        raise OutputError(f"'{name}' is in the way of the build and sitegen did not make it",
                           hint="move it away or delete it, then build again")
 
     def target(self, relative: str) -> Path:

@@ -167,7 +167,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     options = ImportOptions(args.export, args.into or args.root, args.dry_run, args.media, args.comments,
                             args.media_timeout, args.media_max_mb)
-    report = do_import(options, shown(args.export))
+    report = do_import(options, path_for_messages(args.export, Path.cwd()))
     print("\n".join(report.lines()))
     return 0
 
@@ -203,7 +203,8 @@ def run_build(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         reused = result.pages - result.rendered
         print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.1f} s "
-              f"into {shown(result.output)}" + (f"; {reused} unchanged pages reused" if reused else ""))
+              f"into {path_for_messages(result.output, Path.cwd())}"
+              + (f"; {reused} unchanged pages reused" if reused else ""))
     if args.check:
         return audit_and_report(args.root, result.output, "text", args.strict, args.base_url)
     return 0
@@ -273,7 +274,8 @@ def run_check(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.root, output=args.output, base_url=args.base_url)
     if not (settings.output / "index.html").is_file():
-        raise UsageError(f"no built site in {shown(settings.output)}; run sitegen build first")
+        where = path_for_messages(settings.output, Path.cwd())
+        raise UsageError(f"no built site in {where}; run sitegen build first")
     return audit_and_report(args.root, settings.output, args.format, args.strict, args.base_url)
 
 
@@ -291,7 +293,8 @@ def run_init(args: argparse.Namespace) -> int:
     from .starter import init_site
 
     written = init_site(args.dir, args.languages, args.name, args.force)
-    print(f"wrote {len(written)} files into {shown(args.dir)}; next: cd {shown(args.dir)} && sitegen build")
+    where = path_for_messages(args.dir, Path.cwd())
+    print(f"wrote {len(written)} files into {where}; next: cd {where} && sitegen build")
     return 0
 
 
@@ -299,7 +302,7 @@ def run_theme_copy(args: argparse.Namespace) -> int:
     from .starter import copy_theme
 
     target = copy_theme(args.root, args.name, args.force)
-    print(f"copied the default theme into {shown(target)}"
+    print(f"copied the default theme into {path_for_messages(target, Path.cwd())}"
           + ("" if args.name == "default" else f"; set 'theme: {args.name}' in site.yml to use it"))
     return 0
 
@@ -310,12 +313,8 @@ def run_new(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.root)
     path = new_content(settings, args.kind, args.title, args.lang)
-    print(f"wrote {shown(path)}")
+    print(f"wrote {path_for_messages(path, Path.cwd())}")
     return 0
-
-
-def shown(path: Path) -> str:
-    return path_for_messages(path, Path.cwd())
 
 
 if __name__ == "__main__":

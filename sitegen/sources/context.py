@@ -83,6 +83,10 @@ class FileContext:
 
 
 def display_path(path: Path, root: Path) -> str:
+    """A source's identity, as records and messages name it (`content/posts/x.md`):
+    `errors.path_for_messages` for a file inside the root, worked out on the
+    text (it runs for every file of a site; tests/test_paths.py checks that
+    the two agree)."""
     text, base = str(path), str(root)
     if base == ".":
         return path.as_posix() if not path.is_absolute() else text
