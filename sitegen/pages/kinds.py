@@ -327,7 +327,7 @@ class Card(Kind):
     jsonld_nodes = staticmethod(contact_page)
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
-        yield PageSpec(presence.card_url(site, lang), "card", lang, "card.html", "the business card page")
+        yield PageSpec(site.urls.card(lang), "card", lang, "card.html", "the business card page")
 
     def shown(self, site: Site, spec: PageSpec, t: Strings, view: SiteView) -> Shown:
         return Shown(dict(card=presence.card_view(site, spec.lang, t), profile=view.profile),

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from ..settings.i18n import Strings
-from ..site.urls import VCARD
 
 if TYPE_CHECKING:
     from ..site.sitemodel import Site
@@ -25,11 +24,6 @@ if TYPE_CHECKING:
 SOCIAL_SIZE = (1200, 630)
 QR_ERROR = "m"
 QR_BORDER = 4
-VCARD_URL = VCARD
-
-
-def card_url(site: "Site", lang: str) -> str:
-    return site.urls.card(lang)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import jinja2
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 
-from . import presence, seo
+from . import seo
 from ..errors import TemplateError, path_for_messages
 from ..settings.i18n import Strings, load_strings
 from .images import ImageTable
@@ -74,7 +74,7 @@ class Renderer:
         # Section addresses per language, so themes never rebuild the URL layout.
         self.links = {lang: {"home": urls.home(lang), "blog": urls.blog(lang), "archive": urls.archive(lang),
                              "tags": urls.tags(lang), "feed": urls.feed(lang), "calendar": urls.events(lang),
-                             "card": presence.card_url(site, lang), "vcard": presence.VCARD_URL,
+                             "card": urls.card(lang), "vcard": urls.vcard(),
                              **{urls_kind: urls.services(kind, lang) for kind, urls_kind in
                                 (("talk", "talks"), ("workshop", "workshops"), ("expertise", "expertise"))}}
                       for lang in settings.codes}
