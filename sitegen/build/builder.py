@@ -307,7 +307,7 @@ class Builder:
                 batch.pages.append(spec)
                 batch.jobs.append(Job(relative, partial(rendering.renderer.render, spec)))
         for output in plan.outputs:
-            if output.listed is not None and unchanged(f"feed:{output.path}", rendering.feed_key(output), output.path):
+            if output.listed is not None and unchanged(output.digest_name, rendering.feed_key(output), output.path):
                 out.keep(output.path)
             elif callable(output.content):
                 batch.jobs.append(Job(output.path, output.content))

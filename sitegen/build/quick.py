@@ -183,7 +183,7 @@ def update(builder: Builder, last: LastBuild, edits: list[Edit], template_change
     own = list(dict.fromkeys(url for edit in edits for url in last.readers.get(edit.item.source, ())))
     rest = dict.fromkeys(url for edit in edits if edit.listed for url in last.listers.get(edit.item.source, ()))
     if template_changed:
-        rendering = retemplated(builder, last)
+        rendering = retemplated(last)
         old = last.rendering.templates
         rest.update(dict.fromkeys(s.url for s in last.plan.specs
                                   if rendering.templates.get(s.template) != old.get(s.template)))
@@ -220,7 +220,7 @@ def apply(builder: Builder, last: LastBuild, edit: Edit) -> None:
     last.rendering.shown.hashes[edit.item.source] = edit.digest
 
 
-def retemplated(builder: Builder, last: LastBuild) -> Rendering:
+def retemplated(last: LastBuild) -> Rendering:
     """The rendering with the templates as they are now."""
     rendering = last.rendering
     env = rendering.renderer.env
@@ -255,17 +255,18 @@ def refresh_outputs(builder: Builder, last: LastBuild, edits: list[Edit], output
     """The feeds listing an edited post (they show its text) made again, and
     the social image of a post whose title changed."""
     edited = {id(edit.item) for edit in edits}
-    drawn = {f"{edit.item.source} (social image)" for edit in edits if edit.listed}
+    urls = last.site.urls
+    drawn = {urls.post_social(edit.item).lstrip("/") for edit in edits if edit.listed}
     changed = []
     for made in last.plan.outputs:
-        if made.listed is not None and any(id(post) in edited for post in made.listed):
-            name = f"feed:{made.path}"
-            builder.page_digests.pop(name, None)
-        elif made.source not in drawn:
+        feed = made.listed is not None and any(id(post) in edited for post in made.listed)
+        if not feed and made.path not in drawn:
             continue
+        if feed:
+            builder.page_digests.pop(made.digest_name, None)
         data = made.content() if callable(made.content) else made.content
         if replace_file(output, made.path, data):
             changed.append(made.path)
-        if made.listed is not None:
-            builder.page_digests[name] = last.rendering.feed_key(made)
+        if feed:
+            builder.page_digests[made.digest_name] = last.rendering.feed_key(made)
     return changed

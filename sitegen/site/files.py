@@ -52,6 +52,11 @@ class Output:
     """For feeds: the posts it lists. Such an output changes only with them, so
     an incremental build keeps it when they did not change; None: always made."""
 
+    @property
+    def digest_name(self) -> str:
+        """Its entry among the digests of the last build (beside the pages' URLs)."""
+        return f"feed:{self.path}"
+
 
 def cached_bytes(path: Path, make: Callable[[], bytes]) -> bytes:
     """The bytes kept at `path` in the cache, else `make()`'s, kept there for
