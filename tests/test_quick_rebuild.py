@@ -218,6 +218,25 @@ def test_other_changes_go_through_the_full_build(followed, name):
     assert_same_as_full_build(site, site / "public")
 
 
+def test_a_link_planted_in_the_served_folder_is_not_written_through(followed, tmp_path: Path):
+    site, builder = followed
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    page = site / "public/posts/second"
+    for file in page.iterdir():
+        file.unlink()
+    page.rmdir()
+    page.symlink_to(elsewhere)
+    post = site / SECOND
+    post.write_text(post.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    with pytest.raises(SitegenError, match="is a link"):
+        builder.build(changed={post.resolve()})
+    assert list(elsewhere.iterdir()) == []
+    builder.build(changed={post.resolve()})  # a full build: a new folder swapped in
+    assert not (site / "public/posts/second").is_symlink()
+    assert_same_as_full_build(site, site / "public")
+
+
 def test_a_failed_update_is_followed_by_a_full_build(followed):
     site, builder = followed
     template = site / "themes/default/templates/post.html"

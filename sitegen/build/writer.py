@@ -102,6 +102,12 @@ def replace_file(output: Path, relative: str, data: bytes) -> bool:
     over it, so a reader gets the old file or the new one, never half (and a
     hard link to an older build is never written through). Whether it changed."""
     path = output / contained(relative)
+    folder, real_output = os.path.realpath(path.parent), os.path.realpath(output)
+    if folder != real_output and not folder.startswith(real_output + os.sep):
+        # Unlike a staging folder, this one has been there a while: a link
+        # planted in it must not take the write elsewhere.
+        raise OutputError(f"refusing to write '{relative}': its folder in the output is a link to {folder}",
+                          hint="delete the output folder (sitegen makes it again)")
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
