@@ -16,6 +16,7 @@ import os
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -132,6 +133,14 @@ def link_problem(value: object) -> str | None:
     if "\\" in value:  # browsers read a backslash as '/', so '\\evil.example' leaves the site
         return f"{value!r} has a backslash; write the address with '/'"
     return None
+
+
+@lru_cache(maxsize=None)
+def name_slug(name: str) -> str:
+    """`écoles` → `ecoles`: the URL segment of a tag or series name. The same
+    few names come back on every post, and python-slugify's transliteration
+    costs more than the rest of reading a tag."""
+    return slugify(name)
 
 
 def slug_problem(value: object) -> str | None:

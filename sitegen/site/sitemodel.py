@@ -9,25 +9,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache, reduce
+from functools import reduce
 from itertools import combinations
 from operator import and_
 from datetime import date
 
-from slugify import slugify
-
 from ..settings.config import Settings
+from ..settings.safety import name_slug
 from ..errors import ContentError
 from ..sources.models import Notice, Page, Post, Profile, SeriesNav, Service, Sources, StaticFile, TagLink
 from .urls import Urls, alias_url
 
 SIMILAR_COUNT = 3
-
-
-@lru_cache(maxsize=None)
-def tag_slug(name: str) -> str:
-    """`écoles` → `ecoles`; the same few tags come back on every post."""
-    return slugify(name)
 
 
 @dataclass(eq=False)
@@ -102,8 +95,8 @@ def build_site(settings: Settings, sources: Sources) -> Site:
     _link_translations(pages, "page")
     for post in posts:
         post.url = urls.post(post.slug, post.lang)
-        post.tags = tuple(TagLink(name, tag_slug(name), urls.tag(tag_slug(name), post.lang),
-                                  urls.tag_feed(tag_slug(name), post.lang)) for name in post.tag_names)
+        post.tags = tuple(TagLink(name, name_slug(name), urls.tag(name_slug(name), post.lang),
+                                  urls.tag_feed(name_slug(name), post.lang)) for name in post.tag_names)
         if post.image_source:
             post.image = urls.absolute(urls.resolve(post.image_source, post.url))
     for page in pages:
@@ -153,7 +146,7 @@ def _tags(listing: list[Post], urls: Urls) -> dict[str, TagEntry]:
     entries: dict[str, TagEntry] = {}
     for post in listing:
         for name in post.tag_names:
-            slug = tag_slug(name)
+            slug = name_slug(name)
             entry = entries.setdefault(slug, TagEntry(name, slug, []))
             entry.posts.append(post)
     return dict(sorted(entries.items()))
@@ -172,7 +165,7 @@ def _series_names(posts: list[Post], settings: Settings) -> dict[int, dict[str, 
         if not post.series_names:
             continue
         for code, name in post.series_names.items():
-            first = by_name.setdefault((code, tag_slug(name)), post)
+            first = by_name.setdefault((code, name_slug(name)), post)
             if first is not post and _slugs(first.series_names) != _slugs(post.series_names):
                 errors.append(_series_conflict(settings, post, first, code, name))
                 break
@@ -185,7 +178,7 @@ def _series_names(posts: list[Post], settings: Settings) -> dict[int, dict[str, 
         if post.series_names:
             names[id(post)] = post.series_names
         elif post.series_name:
-            slug = tag_slug(post.series_name)
+            slug = name_slug(post.series_name)
             # Its own language first; then a French post may name its series in English.
             mapped = next(filter(None, (by_name.get((code, slug)) for code in (post.lang, *settings.codes))), None)
             names[id(post)] = mapped.series_names if mapped else {c: post.series_name for c in settings.codes}
@@ -193,7 +186,7 @@ def _series_names(posts: list[Post], settings: Settings) -> dict[int, dict[str, 
 
 
 def _slugs(names: dict[str, str] | None) -> dict[str, str]:
-    return {code: tag_slug(name) for code, name in (names or {}).items()}
+    return {code: name_slug(name) for code, name in (names or {}).items()}
 
 
 def _series_conflict(settings: Settings, post: Post, first: Post, code: str, name: str) -> ContentError:
@@ -213,7 +206,7 @@ def _series(listing: list[Post], lang: str, names: dict[int, dict[str, str]], ur
     for post in sorted(listing, key=lambda p: (p.date, p.source)):
         if id(post) in names:
             name = names[id(post)][lang]
-            slug = tag_slug(name)
+            slug = name_slug(name)
             entries.setdefault(slug, SeriesEntry(name, slug, [], names[id(post)])).posts.append(post)
     # "Part N of M" counts what the series page lists (a post in another
     # language shown for its abstract included); a post gets its navigation
@@ -234,8 +227,8 @@ def _link_series_translations(series: dict[str, dict[str, SeriesEntry]]) -> None
     for lang, entries in series.items():
         for entry in entries.values():
             for other_lang, name in entry.names.items():
-                other = series[other_lang].get(tag_slug(name)) if other_lang in series else None
-                if other is not None and tag_slug(other.names.get(lang, "")) == entry.slug:
+                other = series[other_lang].get(name_slug(name)) if other_lang in series else None
+                if other is not None and name_slug(other.names.get(lang, "")) == entry.slug:
                     entry.alternates[other_lang] = other.slug
 
 

@@ -16,8 +16,8 @@ from babel.dates import format_date, format_time
 from markupsafe import Markup
 
 from ..settings.i18n import language_name
+from ..settings.safety import name_slug
 from ..sources.models import Notice, Post, Service, Session, TagLink
-from .sitemodel import tag_slug
 
 if TYPE_CHECKING:
     from .sitemodel import Site
@@ -129,7 +129,7 @@ class ServiceView:
     @cached_property
     def tags(self) -> list[TagLink]:
         urls = self._site.urls
-        return [TagLink(n, tag_slug(n), urls.tag(tag_slug(n), self.lang), urls.tag_feed(tag_slug(n), self.lang))
+        return [TagLink(n, name_slug(n), urls.tag(name_slug(n), self.lang), urls.tag_feed(name_slug(n), self.lang))
                 for n in self.record.tags]
 
     @cached_property

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slugify import slugify
-
-from ..settings.safety import alias_problem, link_problem, slug_problem
+from ..settings.safety import alias_problem, link_problem, name_slug, slug_problem
 from ..settings.yamlio import quoted
 from .context import FileContext
 
@@ -28,7 +26,7 @@ def tag_list(ctx: FileContext, raw: dict, key: str) -> tuple[str, ...]:
     """Tags: each must give a URL segment (`/tags/<slug>/`)."""
     names = string_list(ctx, raw, key)
     for i, name in enumerate(names):
-        if not slugify(name):
+        if not name_slug(name):
             ctx.report(f"{key}: {name[:80]!r} gives an empty URL (/tags/…/); use a tag with letters "
                        f"or digits", key, i)
     return names

@@ -10,6 +10,7 @@ from slugify import slugify
 from ..errors import every_mistake
 from ..settings.config import Settings
 from .context import FileContext, display_path
+from ..settings.safety import name_slug
 from .fields import alias_list, boolean, check_link, checked_slug, tag_list
 from .frontmatter import read_markdown_file, split_name
 from .keys import PAGE_FIELDS, POST_FIELDS, check_keys, own_params
@@ -85,7 +86,7 @@ def series_of(ctx: FileContext, raw: dict) -> dict[str, str] | None:
         return None
     names = ctx.localized(raw, "series")
     for code, name in names.items():
-        if not slugify(name):
+        if not name_slug(name):
             where = ("series", code) if isinstance(raw["series"], dict) and code in raw["series"] else ("series",)
             ctx.report(f"series: {name[:80]!r} gives an empty URL (/series/…/); use a name with letters "
                        f"or digits", *where)
