@@ -80,6 +80,11 @@ CASES = [
      ["themes/default/templates/post.html:3:", "template syntax error"]),
     ("template undefined variable", write("themes/default/templates/page.html", "<p>\n{{ content.nope.deeper }}\n</p>\n"),
      ["themes/default/templates/page.html:2:", "template error", "nope"]),
+    ("cache block keyed by a list", write("themes/default/templates/page.html",
+                                          "<p>\n{% cache content.title, [lang] %}x{% endcache %}\n</p>\n"),
+     ["themes/default/templates/page.html:2:", "a {% cache %} key must be made of text, numbers"]),
+    ("cache block left open", write("themes/default/templates/page.html", "<p>\n{% cache lang %}x\n</p>\n"),
+     ["themes/default/templates/page.html:", "template syntax error", "endcache"]),
 ]
 
 

@@ -195,6 +195,20 @@ def test_a_new_title_reaches_its_page_first_then_the_lists(followed):
     assert "Part two" in (site / "public/archive/index.html").read_text(encoding="utf-8")
 
 
+def test_a_second_title_edit_reaches_the_lists_too(followed):
+    """List items are rendered once per build and reused ({% cache %}): an
+    update in place must not reuse those of the title before."""
+    site, builder = followed
+    for title in ("Part two", "Part 2"):
+        post = site / SECOND
+        text = post.read_text(encoding="utf-8")
+        post.write_text(text.replace(text.split("title: ", 1)[1].split("\n", 1)[0], title, 1), encoding="utf-8")
+        builder.build(changed={post.resolve()})
+        for listing in ("archive/index.html", "expertise/testing/index.html", "fr/posts/index.html"):
+            assert f">{title}</a>" in (site / "public" / listing).read_text(encoding="utf-8"), listing
+    assert_same_as_full_build(site, site / "public")
+
+
 # Changes that move a post in the site model, or change what every page shows.
 ELSEWHERE = {
     "tags": lambda site: edited(site, "tags: [testing]", "tags: [ci]"),

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Callable, Collection
 from ..cache.incremental import PageReads, TemplateGraph
 from ..cache.uptodate import BuildResult
 from ..errors import SitegenError
+from ..pages.fragments import forget_fragments
 from ..pages.spec import PageSpec
 from ..parallel import ordered_map
 from ..settings.config import Settings
@@ -177,6 +178,8 @@ def stays_in_place(old: Post | Page, new: Post | Page) -> bool:
 def update(builder: Builder, last: LastBuild, edits: list[Edit], template_changed: bool,
            pages_written: PagesWritten | None, started: float) -> BuildResult:
     rendering = last.rendering
+    # The list items kept by the last renders show the model as it was.
+    forget_fragments(rendering.renderer.env)
     for edit in edits:
         apply(builder, last, edit)
     # A source's own pages first: the browser gets them before the lists.

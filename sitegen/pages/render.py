@@ -21,6 +21,7 @@ from babel.dates import format_date as babel_format_date
 from . import seo
 from ..errors import TemplateError, path_for_messages
 from ..settings.i18n import Strings, load_strings
+from .fragments import FragmentCache, forget_fragments
 from .images import ImageTable
 from .safetext import output_bytes
 from ..sources.models import Session
@@ -45,6 +46,7 @@ def make_environment(site: Site) -> jinja2.Environment:
         # compare the templates' digests instead and empty the cache when one
         # changed.
         auto_reload=False,
+        extensions=[FragmentCache],
     )
     env.filters["isodate"] = isodate
     env.filters["date"] = localized_date
@@ -62,6 +64,7 @@ class Renderer:
         """When given, every page's `<img>` tags are sized (see sitegen.images)."""
         settings = site.settings
         self.env = env or make_environment(site)
+        forget_fragments(self.env)  # made from the last build's model
         i18n_dirs = [d / "i18n" for d in settings.theme_dirs]
         self.strings: dict[str, Strings] = {
             lang: load_strings(i18n_dirs, lang, settings.default_lang, settings.root) for lang in settings.codes}
