@@ -28,8 +28,8 @@ from .services import read_service
 SERVICE_KINDS = {folder: kind for kind, folder in CONTENT_FOLDERS.items() if kind != "post"}
 Task = tuple[str, Callable[..., Any], Path, tuple]
 """(group of Sources, reader, file, the reader's other arguments)."""
-Parsed = tuple[Any, list[str], SitegenError | None]
-"""A reader's (record, warnings it gave, error)."""
+Parsed = tuple[Any, list[str], SitegenError | None, str]
+"""A reader's (record, warnings it gave, error), and the file's content hash."""
 
 
 @dataclass
@@ -56,14 +56,17 @@ def stat_key(path: Path) -> tuple[int, int, int] | None:
     return st.st_mtime_ns, st.st_size, st.st_ino
 
 
-def content_digest(path: Path, memo: ReadMemo, now_ns: int) -> tuple[str, tuple[int, int, int] | None]:
+def content_digest(path: Path, memo: ReadMemo, now_ns: int) -> tuple[str | None, tuple[int, int, int] | None]:
     """The file's content hash, without reading it when its size, time and
     inode are those of the last read and it has not just been written; and
-    the stat taken before reading (so a write during the read is seen next time)."""
+    the stat taken before reading (so a write during the read is seen next
+    time). None for a file the memo does not know: it is parsed anyway, and
+    hashed where it is parsed, in parallel."""
     key = stat_key(path)
     known = memo.records.get(str(path))
-    if (known is not None and key is not None and memo.stats.get(str(path)) == key
-            and now_ns - key[0] > RACY_SECONDS * 1e9):
+    if known is None:
+        return None, key
+    if key is not None and memo.stats.get(str(path)) == key and now_ns - key[0] > RACY_SECONDS * 1e9:
         return known[0], key
     return file_hash(path), key
 
@@ -85,20 +88,22 @@ def read_tasks(settings: Settings) -> tuple[list[Task], list[SitegenError]]:
     return tasks, [*collisions]
 
 
-def parse_task(settings: Settings, task: Task) -> Parsed:
+def parse_task(settings: Settings, task: Task, digest: str | None) -> Parsed:
     """One file read, its warnings taken back out of the shared list:
     read_sources adds every file's warnings, whether it was parsed here, in a
-    worker or earlier."""
+    worker or earlier. Hashed first when `digest` is not known yet."""
     _, reader, path, args = task
     before = len(settings.warnings)
     try:
+        if digest is None:
+            digest = file_hash(path)
         record = reader(settings, path, *args)
     except SitegenError as exc:
         del settings.warnings[before:]
-        return None, [], exc
+        return None, [], exc, ""
     warnings = settings.warnings[before:]
     del settings.warnings[before:]
-    return record, warnings, None
+    return record, warnings, None, digest
 
 
 def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
@@ -114,13 +119,13 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
     digests = [digest for digest, _ in checked]
     known = [memo.records.get(str(path)) if memo is not None else None for _, _, path, _ in tasks]
     stale = [i for i, entry in enumerate(known) if entry is None or entry[0] != digests[i]]
-    parsed = dict(zip(stale, ordered_map(lambda index: parse_task(settings, tasks[index]), stale)))
+    parsed = dict(zip(stale, ordered_map(lambda index: parse_task(settings, tasks[index], digests[index]), stale)))
     seen: dict[str, tuple[str, Any, list[str]]] = {}
     hashes: dict[str, str] = {}
     groups: dict[str, list[Any]] = {"posts": [], "pages": [], "services": [], "profile": []}
     for index, (group, _, path, _) in enumerate(tasks):
         if index in parsed:
-            record, warnings, error = parsed[index]
+            record, warnings, error, digests[index] = parsed[index]
             if error is not None:
                 errors.append(error)
                 continue
