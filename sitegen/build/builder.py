@@ -20,6 +20,7 @@ from ..cache.incremental import Inputs, PageReads, TemplateGraph, page_digest, s
 from ..cache.uptodate import BuildResult, digest, fail_if_strict
 from ..errors import SitegenError, path_for_messages
 from ..pages.images import ImageMemo, ImageTable
+from ..pages.kinds import kind_of
 from ..pages.render import Renderer, make_environment
 from ..pages.spec import PageSpec
 from ..parallel import ordered_map
@@ -116,8 +117,10 @@ class Builder:
 
     def __init__(self, root: Path, *, drafts: bool = False, future: bool = False, base_url: str | None = None,
                  output: str | None = None, cache: bool = False, follow_changes: bool = False,
-                 progress: Callable[[str, int, int], None] | None = None):
+                 progress: Callable[[str, int, int], None] | None = None, once: bool = False):
         self.root = root
+        self.once = once
+        """Only one build (`build()`): what only a next build would use is worked out for the cache alone."""
         self.follow_changes = follow_changes
         """Keep the last build's site model, to update it from the next change (the preview)."""
         self.last: quick.LastBuild | None = None
@@ -317,20 +320,28 @@ class Builder:
 
     def _make(self, batch: Batch, rendering: Rendering, out: StagedOutput, incremental: bool) -> None:
         """Every job, shared out among the workers; each file written by the process that makes it."""
+        # A one-off build without the cache (--no-cache) has no use for the digests.
+        keyed_pages = 0 if incremental or (self.once and self.cache_path is None) else len(batch.pages)
+
         def make(index: int) -> tuple[bool, tuple[str, PageReads] | None]:
             # Written where it is made: pages never pile up in memory.
             job = batch.jobs[index]
             changed = out.store(job.path, job.make())
             # Without a last build to compare with, every page is rendered, and
             # the workers work out the digests for the next build alongside.
-            if not incremental and index < len(batch.pages):
+            if index < keyed_pages:
                 return changed, rendering.page_key_and_reads(batch.pages[index])
             return changed, None
 
         rendering.preload({spec.template for spec in batch.pages})
         report = (lambda done, total: self.progress("rendering pages", done, total)) if self.progress else None
         # Workers get indices: a page's spec would drag its posts' whole graph through pickle.
-        results = ordered_map(make, range(len(batch.jobs)), progress=report, renew_workers=True)
+        # Lists first: they cost the most, and the many alike post pages even
+        # out the workers' ends.
+        order = sorted(range(len(batch.jobs)),
+                       key=lambda i: i < len(batch.pages) and kind_of(batch.pages[i]).one_record)
+        made = ordered_map(make, order, progress=report, renew_workers=True)
+        results = [made[at] for at in sorted(range(len(order)), key=order.__getitem__)]
         for index, (job, (changed, keyed)) in enumerate(zip(batch.jobs, results)):
             out.note(job.path, changed)
             if keyed is not None:
@@ -395,5 +406,5 @@ def build(root: Path, *, drafts: bool = False, future: bool = False, base_url: s
           output: str | None = None, strict: bool = False, cache: bool = True,
           progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     builder = Builder(root, drafts=drafts, future=future, base_url=base_url, output=output, cache=cache,
-                      progress=progress)
+                      progress=progress, once=True)
     return builder.build(strict=strict)
