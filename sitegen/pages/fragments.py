@@ -24,6 +24,13 @@ from jinja2.parser import Parser
 from markupsafe import Markup
 
 
+MAX_PIECES = 3000
+"""Pieces kept at most, then the store starts again: the pages that list the
+same posts come one after the other (a tag's pages, the blog's), and at
+16,000 posts keeping every piece in every worker would cost more memory than
+it saves time."""
+
+
 class FragmentCache(Extension):
     tags = {"cache"}
 
@@ -63,6 +70,8 @@ class FragmentCache(Extension):
         return self.pieces[key]
 
     def _keep(self, key: tuple[Any, ...], piece: Markup) -> Markup:
+        if len(self.pieces) >= MAX_PIECES:
+            self.pieces.clear()
         self.pieces[key] = piece
         return piece
 
