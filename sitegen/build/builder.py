@@ -20,7 +20,6 @@ from ..cache.incremental import Inputs, PageReads, TemplateGraph, page_digest, s
 from ..cache.uptodate import BuildResult, digest, fail_if_strict
 from ..errors import SitegenError, path_for_messages
 from ..pages.images import ImageMemo, ImageTable
-from ..pages.kinds import kind_of
 from ..pages.render import Renderer, make_environment
 from ..pages.spec import PageSpec
 from ..parallel import ordered_map
@@ -336,12 +335,7 @@ class Builder:
         rendering.preload({spec.template for spec in batch.pages})
         report = (lambda done, total: self.progress("rendering pages", done, total)) if self.progress else None
         # Workers get indices: a page's spec would drag its posts' whole graph through pickle.
-        # Lists first: they cost the most, and the many alike post pages even
-        # out the workers' ends.
-        order = sorted(range(len(batch.jobs)),
-                       key=lambda i: i < len(batch.pages) and kind_of(batch.pages[i]).one_record)
-        made = ordered_map(make, order, progress=report, renew_workers=True)
-        results = [made[at] for at in sorted(range(len(order)), key=order.__getitem__)]
+        results = ordered_map(make, range(len(batch.jobs)), progress=report, renew_workers=True)
         for index, (job, (changed, keyed)) in enumerate(zip(batch.jobs, results)):
             out.note(job.path, changed)
             if keyed is not None:

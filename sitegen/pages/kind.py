@@ -27,9 +27,6 @@ class Kind:
     """In the sitemap and with breadcrumbs; else the head says noindex."""
     trail_root: ClassVar[bool] = False
     """Where breadcrumb trails start (the home page): no BreadcrumbList of its own."""
-    one_record: ClassVar[bool] = False
-    """A page of one post or page: the many alike pages a build renders
-    last, after the lists, which cost more, so the workers end together."""
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         raise NotImplementedError

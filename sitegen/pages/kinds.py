@@ -99,7 +99,6 @@ class Blog(Kind):
 
 class PostPage(Kind):
     names = ("post",)
-    one_record = True
     crumbs = staticmethod(blog_crumb)
     jsonld_nodes = staticmethod(blog_posting)
 
@@ -302,7 +301,6 @@ class ServicePage(Kind):
 
 class PlainPage(Kind):
     names = ("page",)
-    one_record = True
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         for page in site.pages:
