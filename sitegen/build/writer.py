@@ -142,6 +142,9 @@ class _Output:
         self.changed: list[str] = []
         self.removed: list[str] = []
         self._folders: set[Path] = set()
+        self.staging_text = str(self.staging)
+        self._made: set[str] = set()
+        """Folders `store` made, as text."""
         self.committed = False
 
     def __enter__(self):
@@ -268,7 +271,14 @@ class StagedOutput(_Output):
     """A build with nothing to compare with: every file is written anew."""
 
     def store(self, relative: str, data: bytes) -> bool:
-        self.target(relative).write_bytes(data)
+        # os.path on text, not Path: this runs for every page of a build.
+        path = os.path.join(self.staging_text, contained(relative))
+        folder = os.path.dirname(path)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        with open(path, "wb") as file:
+            file.write(data)
         return True
 
     def copy(self, relative: str, source: Path) -> None:

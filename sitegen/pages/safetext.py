@@ -14,17 +14,21 @@ import re
 # not U+FFFE/U+FFFF.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _C0 = bytes(c for c in range(32) if c not in (9, 10, 13))
-# UTF-8 starts of U+FFFE/U+FFFF, and of surrogates (also of some Hangul,
-# which then only takes the slow path).
-_SUSPECT = (b"\xef\xbf\xbe", b"\xef\xbf\xbf", b"\xed")
+# The UTF-8 start of U+FFFE and U+FFFF (and of a few other signs near them,
+# which then only take the slow path).
+_NONCHARACTERS = b"\xef\xbf"
 
 
 def output_bytes(text: str) -> bytes:
     """UTF-8 of `text` without the characters XML 1.0 forbids.
 
     Checked on bytes first: a page without any costs one `translate`
-    (microseconds), not a regular-expression scan of every character."""
-    data = text.encode("utf-8", "surrogatepass")
-    if len(data.translate(None, _C0)) == len(data) and not any(mark in data for mark in _SUSPECT):
+    (microseconds), not a regular-expression scan of every character. A lone
+    surrogate cannot be encoded, and ASCII text has no U+FFFE or U+FFFF."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _FORBIDDEN.sub("", text).encode("utf-8")
+    if len(data.translate(None, _C0)) == len(data) and (text.isascii() or _NONCHARACTERS not in data):
         return data
     return _FORBIDDEN.sub("", text).encode("utf-8")
