@@ -216,7 +216,9 @@ class Builder:
     def _read(self, settings: Settings, settings_key: str) -> tuple[Sources, Site]:
         if settings_key != self.memo.settings_key:
             self.memo, self.page_digests = ReadMemo(settings_key), {}
-        sources = read_sources(settings, self.memo)
+        # A one-off build without the cache keeps no read memo: nothing would
+        # read it, and it holds a copy of every record.
+        sources = read_sources(settings, None if self.once and self.cache_path is None else self.memo)
         return sources, build_site(settings, sources)
 
     def _measure_images(self, site: Site, copies: list[FileCopy]) -> ImageTable:
