@@ -40,13 +40,16 @@ class FragmentCache(Extension):
 
     def parse(self, parser: Parser) -> list[nodes.Node]:
         lineno = next(parser.stream).lineno
-        # Where the block is is part of its key: two blocks keyed by the same post show different things.
-        keys: list[nodes.Expr] = [nodes.Const(f"{parser.name}:{lineno}")]
+        # Which block it is is part of its key: two blocks keyed by the same
+        # post show different things, even on one line.
+        number = getattr(parser, "sitegen_cache_blocks", 0) + 1
+        parser.sitegen_cache_blocks = number  # type: ignore[attr-defined]
+        keys: list[nodes.Expr] = [nodes.Const(f"{parser.name}#{number}")]
         keys.append(parser.parse_expression())
         while parser.stream.skip_if("comma"):
             keys.append(parser.parse_expression())
         body = parser.parse_statements(("name:endcache",), drop_needle=True)
-        key, piece = f"_cache_key_{lineno}", f"_cache_piece_{lineno}"
+        key, piece = f"_cache_key_{number}", f"_cache_piece_{number}"
         return [
             nodes.Assign(nodes.Name(key, "store"), nodes.Tuple(keys, "load")).set_lineno(lineno),
             nodes.If(
@@ -64,7 +67,7 @@ class FragmentCache(Extension):
         except TypeError:
             raise jinja2.TemplateRuntimeError(
                 "a {% cache %} key must be made of text, numbers or other simple values "
-                "(e.g. post.url, lang), not of a list or a record") from None
+                "(e.g. post.url, lang), not of a list or a mapping") from None
 
     def _piece(self, key: tuple[Any, ...]) -> Markup:
         return self.pieces[key]
