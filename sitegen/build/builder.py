@@ -138,6 +138,12 @@ class Builder:
         self.notes: list[str] = []
         """Problems with the cache: reported once, never fatal, not warnings about the site."""
 
+    @property
+    def keeps_nothing(self) -> bool:
+        """A one-off build without the cache: nothing reads what it would keep
+        for a next build (page digests, the read memo)."""
+        return self.once and self.cache_path is None
+
     def build(self, *, strict: bool = False, changed: Collection[Path] | None = None,
               pages_written: quick.PagesWritten | None = None) -> BuildResult:
         """`changed`: the files changed since the last build, when known (the
@@ -218,7 +224,7 @@ class Builder:
             self.memo, self.page_digests = ReadMemo(settings_key), {}
         # A one-off build without the cache keeps no read memo: nothing would
         # read it, and it holds a copy of every record.
-        sources = read_sources(settings, None if self.once and self.cache_path is None else self.memo)
+        sources = read_sources(settings, None if self.keeps_nothing else self.memo)
         return sources, build_site(settings, sources)
 
     def _measure_images(self, site: Site, copies: list[FileCopy]) -> ImageTable:
@@ -322,7 +328,7 @@ class Builder:
     def _make(self, batch: Batch, rendering: Rendering, out: StagedOutput, incremental: bool) -> None:
         """Every job, shared out among the workers; each file written by the process that makes it."""
         # A one-off build without the cache (--no-cache) has no use for the digests.
-        keyed_pages = 0 if incremental or (self.once and self.cache_path is None) else len(batch.pages)
+        keyed_pages = 0 if incremental or self.keeps_nothing else len(batch.pages)
 
         def make(index: int) -> tuple[bool, tuple[str, PageReads] | None]:
             # Written where it is made: pages never pile up in memory.

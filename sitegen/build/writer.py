@@ -141,10 +141,9 @@ class _Output:
         """Every file this build writes or keeps, relative to the output folder."""
         self.changed: list[str] = []
         self.removed: list[str] = []
-        self._folders: set[Path] = set()
         self.staging_text = str(self.staging)
-        self._made: set[str] = set()
-        """Folders `store` made, as text."""
+        self._folders: set[str] = set()
+        """Folders of the staging folder made so far, as text."""
         self.committed = False
 
     def __enter__(self):
@@ -153,7 +152,7 @@ class _Output:
             self._clear(leftover)
         self.staging.mkdir(parents=True)
         (self.staging / MARKER).write_bytes(MARKER_TEXT)
-        self._folders.add(self.staging)
+        self._folders.add(self.staging_text)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -178,10 +177,15 @@ class _Output:
 
     def target(self, relative: str) -> Path:
         """Where an output file goes in the staging folder; never outside it."""
-        path = self.staging / contained(relative)
-        if path.parent not in self._folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
+        return Path(self._staged(relative))
+
+    def _staged(self, relative: str) -> str:
+        # os.path on text, not Path: this runs for every page of a build.
+        path = os.path.join(self.staging_text, contained(relative))
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         return path
 
     def write(self, relative: str, data: bytes) -> None:
@@ -271,13 +275,7 @@ class StagedOutput(_Output):
     """A build with nothing to compare with: every file is written anew."""
 
     def store(self, relative: str, data: bytes) -> bool:
-        # os.path on text, not Path: this runs for every page of a build.
-        path = os.path.join(self.staging_text, contained(relative))
-        folder = os.path.dirname(path)
-        if folder not in self._made:
-            os.makedirs(folder, exist_ok=True)
-            self._made.add(folder)
-        with open(path, "wb") as file:
+        with open(self._staged(relative), "wb") as file:
             file.write(data)
         return True
 
