@@ -230,10 +230,15 @@ def test_a_burst_of_saves_gives_one_build_and_editor_temp_files_none(mini_site: 
             f"posts/burst-{i}/index.html" for i in range(5)]
         # A last edit, after the burst's build was announced: builds run one
         # after another, so every build before this one is logged before it.
+        preview.wait_for_line("rebuilt", after=before)
+        burst_logged = len(preview.lines)
         (posts / "burst-0.md").write_text("---\ntitle: Burst 0 again\ndate: 2026-03-01\n---\nAgain.\n",
                                           encoding="utf-8")
         kind, last = stream.next()
         assert "posts/burst-0/index.html" in last["changed"]
+        # The edited page is announced when it is written, which can be before
+        # its build is logged: stopping now could cut that line off.
+        preview.wait_for_line("rebuilt", after=burst_logged)
         stream.close()
     finally:
         preview.stop()  # and all its output read
