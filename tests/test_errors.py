@@ -4,6 +4,7 @@ no traceback, and the previous output left untouched."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -54,6 +55,13 @@ CASES = [
      [f"{POST}:3:", "is not a date", "2026-11-22"]),
     ("not UTF-8", write(POST, "---\ntitle: Caf\xe9\ndate: 2026-01-01\n---\n".encode("latin-1")),
      [f"{POST}:2:", "not valid UTF-8", "save the file with UTF-8"]),
+    # A Latin-1 name (an old Windows or FTP copy): the hint guesses the UTF-8 name.
+    ("file name not UTF-8", write(os.fsdecode(b"content/posts/2026-01-02-caf\xe9.md"),
+                                  "---\ntitle: Caf\u00e9\ndate: 2026-01-02\n---\nx\n"),
+     ["content/posts/2026-01-02-caf\\xe9.md: this name is not UTF-8 text", "rename it in UTF-8, e.g. to "
+      "'2026-01-02-caf\u00e9.md'"]),
+    ("static file name not UTF-8", write(os.fsdecode(b"content/static/r\xe9sum\xe9.pdf"), "%PDF-1.4\n"),
+     ["content/static/r\\xe9sum\\xe9.pdf: this name is not UTF-8 text", "'r\u00e9sum\u00e9.pdf'"]),
     ("language suffix not in site.yml", write("content/posts/hallo.de.md", "---\ntitle: Hallo\ndate: 2026-01-01\n---\nx\n"),
      ["content/posts/hallo.de.md:1:", "language suffix '.de' is not a language of this site (en, fr)"]),
     ("lang key not in site.yml", write(POST, "---\ntitle: Hallo\ndate: 2026-01-01\nlang: de\n---\nx\n"),

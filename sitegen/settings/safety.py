@@ -41,6 +41,36 @@ class LinkOutside(ContentError):
                          hint="copy the file into the site instead of linking to it, or remove the link")
 
 
+class NameNotText(ContentError):
+    """A file or folder name that is not UTF-8 (an old Windows or FTP copy
+    writes Latin-1 bytes): no web address can be made of it, and any message
+    or cache entry that holds it would fail to encode."""
+
+    def __init__(self, path: Path, root: Path):
+        raw = os.fsencode(path_for_messages(path, root))
+        super().__init__("this name is not UTF-8 text, so sitegen cannot make a web address of it",
+                         raw.decode("utf-8", "backslashreplace"),
+                         hint=f"rename it in UTF-8, e.g. to {_likely_name(os.fsencode(path.name))!r}")
+
+
+def _likely_name(raw: bytes) -> str:
+    """What a name that is not UTF-8 most likely meant: such bytes nearly
+    always come from Windows-1252 (or Latin-1, which decodes anything)."""
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def check_name(path: Path, name: str, root: Path) -> None:
+    """NameNotText when `name` holds bytes that were not UTF-8 (Python keeps them as lone surrogates)."""
+    if not name.isascii():
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise NameNotText(path, root) from None
+
+
 # Where links may lead besides the site: the themes that ship with sitegen.
 SHIPPED_THEMES = Path(__file__).parents[1] / "themes"
 # In a source checkout (editable install) the shipped theme sits beside the package.
@@ -101,6 +131,7 @@ def walk_files(folder: Path, root: Path, allowed: tuple[Path, ...] | None = None
             if skip is not None and skip.search(entry.name):
                 continue
             path = Path(entry.path)
+            check_name(path, entry.name, root)
             if entry.is_symlink():
                 target = path.resolve()
                 if not is_inside(target, allowed):

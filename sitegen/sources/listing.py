@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from ..errors import ContentError
-from ..settings.safety import LinkOutside, allowed_folders, check_path, is_inside, walk_files
+from ..settings.safety import LinkOutside, allowed_folders, check_name, check_path, is_inside, walk_files
 from .context import display_path
 from .frontmatter import MARKDOWN_SUFFIXES, markdown_stem
 
@@ -27,6 +27,7 @@ def _entries(folder: Path, root: Path, allowed: tuple[Path, ...]) -> list[os.Dir
     with os.scandir(folder) as found:
         entries = sorted((e for e in found if not IGNORED.search(e.name)), key=lambda e: e.path)
     for entry in entries:
+        check_name(Path(entry.path), entry.name, root)
         if entry.is_symlink() and not is_inside(Path(entry.path).resolve(), allowed):
             raise LinkOutside(display_path(Path(entry.path), root), Path(entry.path).resolve(),
                               os.readlink(entry.path))
