@@ -17,7 +17,7 @@ from datetime import date
 from ..settings.config import Settings
 from ..settings.safety import name_slug
 from ..errors import ContentError
-from ..sources.models import Notice, Page, Post, Profile, SeriesNav, Service, Sources, StaticFile, TagLink
+from ..sources.models import Notice, Page, Post, Profile, SeriesNav, Service, Sources, StaticFile
 from .urls import Urls, alias_url
 
 SIMILAR_COUNT = 3
@@ -95,8 +95,7 @@ def build_site(settings: Settings, sources: Sources) -> Site:
     _link_translations(pages, "page")
     for post in posts:
         post.url = urls.post(post.slug, post.lang)
-        post.tags = tuple(TagLink(name, name_slug(name), urls.tag(name_slug(name), post.lang),
-                                  urls.tag_feed(name_slug(name), post.lang)) for name in post.tag_names)
+        post.tags = tuple(urls.tag_link(name, post.lang) for name in post.tag_names)
         if post.image_source:
             post.image = urls.absolute(urls.resolve(post.image_source, post.url))
     for page in pages:

@@ -14,7 +14,8 @@ from urllib.parse import urljoin
 
 from slugify import slugify
 
-from ..settings.safety import normal_site_path
+from ..settings.safety import name_slug, normal_site_path
+from ..sources.models import TagLink
 
 if TYPE_CHECKING:
     from ..sources.models import Post
@@ -55,6 +56,10 @@ class Urls:
 
     def tag_feed(self, slug: str, lang: str) -> str:
         return f"{self.prefix(lang)}/tags/{slug}/feed.xml"
+
+    def tag_link(self, name: str, lang: str) -> TagLink:
+        slug = name_slug(name)
+        return TagLink(name, slug, self.tag(slug, lang), self.tag_feed(slug, lang))
 
     def feed(self, lang: str) -> str:
         return f"{self.prefix(lang)}/feed.xml"

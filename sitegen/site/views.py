@@ -16,7 +16,6 @@ from babel.dates import format_date, format_time
 from markupsafe import Markup
 
 from ..settings.i18n import language_name
-from ..settings.safety import name_slug
 from ..sources.models import Notice, Post, Service, Session, TagLink
 
 if TYPE_CHECKING:
@@ -128,9 +127,7 @@ class ServiceView:
 
     @cached_property
     def tags(self) -> list[TagLink]:
-        urls = self._site.urls
-        return [TagLink(n, name_slug(n), urls.tag(name_slug(n), self.lang), urls.tag_feed(name_slug(n), self.lang))
-                for n in self.record.tags]
+        return [self._site.urls.tag_link(name, self.lang) for name in self.record.tags]
 
     @cached_property
     def languages(self) -> list[str]:
