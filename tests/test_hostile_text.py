@@ -206,3 +206,34 @@ def test_the_hostile_site_passes_the_nu_html_checker(hostile: Path):
     from test_vnu import _assert_valid
 
     _assert_valid(hostile)
+
+
+def test_theme_escaping_gives_exactly_jinjas_own_for_every_kind_of_value():
+    """Themes compile `{{ value }}` to sitegen's faster escaping (pages/escaping.py):
+    every kind of value, in every autoescape mode, must come out as Jinja's
+    own escaping would write it."""
+    import jinja2
+    from markupsafe import Markup
+
+    from sitegen.pages.escaping import TextEscapingEnvironment
+
+    class Html:
+        def __html__(self):
+            return "<b>trusted</b>"
+
+        def __str__(self):
+            return "<b>untrusted</b>"
+
+    source = (
+        "{% macro item(x) %}<li>{{ x }}</li>{% endmacro %}"
+        "{% for v in values %}[{{ v }}|{{ v|e }}|{{ item(v) }}|{{ v ~ '&' }}]{% endfor %}"
+        "{% autoescape false %}{% for v in values %}({{ v }}){% endfor %}{% endautoescape %}"
+        "{% autoescape flag %}{% for v in values %}<{{ v }}>{% endfor %}{% endautoescape %}"
+        "{% set block %}{{ values[0] }}{% endset %}{{ block }}"
+    )
+    values = [NASTY, Markup("<i>safe</i>"), Html(), 42, 1.5, None, True, ["<x>"], {"k": "<v>"}]
+    for flag in (True, False):
+        ours = TextEscapingEnvironment(autoescape=True).from_string(source).render(values=values, flag=flag)
+        jinjas = jinja2.Environment(autoescape=True).from_string(source).render(values=values, flag=flag)
+        assert ours == jinjas
+        assert "&lt;i&gt;x&lt;/i&gt;" in ours and "<b>trusted</b>" in ours and "<b>untrusted</b>" not in ours.split("(")[0]

@@ -19,6 +19,7 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 
 from . import seo
+from .escaping import TextEscapingEnvironment
 from ..errors import TemplateError, path_for_messages
 from ..settings.i18n import Strings, load_strings
 from .fragments import FragmentCache, forget_fragments
@@ -35,7 +36,7 @@ def make_environment(site: Site) -> jinja2.Environment:
     of the same settings: it keeps compiled templates in memory). No bytecode
     cache on disk: Jinja loads those files with marshal, so a planted one
     would run its code."""
-    env = jinja2.Environment(
+    env = TextEscapingEnvironment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in site.settings.theme_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
