@@ -304,3 +304,28 @@ def test_unusual_but_valid_yaml_builds(site: Path, file: tuple[str, str], produc
     assert "Traceback" not in result.stderr
     if produced:
         assert (site / "public" / produced).is_file()
+
+
+@pytest.mark.parametrize("document", [
+    "title: Café\ntags: [a, 'b c', 3, 2.5, null, true, ~, 0x1f, 1_000]\nabstract: {fr: Deux phrases.}\n",
+    "date: 2026-01-02\nwhen: !!timestamp 2026-01-01 10:00\nbytes: !!binary aGVsbG8=\n",
+    "- 1\n- [2, {3: 4, 'x': [y]}]\n",
+    "x: &shared [1, 2]\ny: *shared\n",
+    "<<: {a: 1}\nb: 2\n",
+    "kinds: !!set {a, b}\nordered: !!omap [{a: 1}]\n",
+    "just text",
+    "",
+])
+def test_front_matter_values_are_pyyamls_own(document: str):
+    """Plain documents are built by sitegen's direct walk (yamlio._plain_value),
+    the rest by PyYAML: either way the values are what PyYAML's constructor
+    makes, aliases still share one value."""
+    from sitegen.settings.yamlio import _Loader, parse_yaml
+
+    loader = _Loader(document)
+    node = loader.get_single_node()
+    pyyamls = loader.construct_document(node) if node is not None else None
+    ours = parse_yaml(document, "content/posts/x.md")
+    assert ours == pyyamls and type(ours) is type(pyyamls)
+    if isinstance(ours, dict) and "x" in ours and "y" in ours:
+        assert ours["x"] is ours["y"]
