@@ -19,14 +19,14 @@ from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
 # markupsafe's C escaping of a str, the core of `escape`; private, so looked up
-# with a fallback: a markupsafe without it only makes this path slower.
-_escape_str = getattr(markupsafe, "_escape_inner", None)
+# once with a fallback: a markupsafe without it only makes this path slower.
+_escape_str = getattr(markupsafe, "_escape_inner", None) or (lambda text: str(escape(text)))
 
 
 def escape_text(value: Any) -> str:
     """`str(markupsafe.escape(value))`, faster for the common cases."""
     kind = type(value)
-    if kind is str and _escape_str is not None:
+    if kind is str:
         return _escape_str(value)
     if kind is Markup:
         return value
