@@ -140,3 +140,17 @@ def test_build_without_the_fast_renderer_gives_the_same_site(tmp_path):
     build(tmp_path / "python", hide_fast=True)
     build(tmp_path / "fast", hide_fast=False)
     assert differing_files(tmp_path / "python", tmp_path / "fast") == []
+
+
+WORD_PIECES = ["word", " ", "\n", "<p>", "</p>", "<a href=\"x y\">", "<br/>", "é", "Ça", "’", "«\u00a0", "—", "–",
+               "🎉", "e\u0301", "ß", "日本語", "٣", "_", "don't", "l’été", "x2", "&amp;", "\t", "-", "\u200b", "ǅ"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(st.sampled_from(WORD_PIECES), st.text(max_size=6)), max_size=30))
+def test_word_count_is_the_number_of_regex_words_in_the_text(pieces):
+    """Reading times and JSON-LD's wordCount: the fast count must be exactly
+    `\\w+` over the text outside tags, for any script, mark or symbol."""
+    import re
+    fragment = "".join(pieces)
+    assert markdown.count_words(fragment) == len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", fragment)))
