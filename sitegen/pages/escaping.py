@@ -18,6 +18,8 @@ import markupsafe
 from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
+from .calls import DirectCallContext
+
 # markupsafe's C escaping of a str, the core of `escape`; private, so looked up
 # once with a fallback: a markupsafe without it only makes this path slower.
 _escape_str = getattr(markupsafe, "_escape_inner", None) or (lambda text: str(escape(text)))
@@ -46,5 +48,9 @@ class TextEscapingCodeGenerator(CodeGenerator):
 
 
 class TextEscapingEnvironment(jinja2.Environment):
+    """The themes' environment: the escaping above, and calls without
+    Jinja's introspection on every call (calls.py)."""
+
     code_generator_class = TextEscapingCodeGenerator
+    context_class = DirectCallContext
     escape_text = staticmethod(escape_text)
