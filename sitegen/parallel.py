@@ -28,23 +28,39 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def _run(item: Any) -> Any:
+def _run(batch: Sequence[Any]) -> list[Any]:
     assert _task is not None
-    return _task(item)
+    return [_task(item) for item in batch]
+
+
+def batches(count: int, workers: int) -> list[range]:
+    """Guided self-scheduling: equal batches large enough to amortise the
+    hand-over, then the last part in quarter-size ones, so that no worker is
+    left with a long batch while the others have finished (the list pages,
+    feeds and sitemap at the end of a build's jobs take twice as long as posts)."""
+    size = max(1, count // (workers * 8))
+    head = max(0, count // size - 2 * workers) * size  # about two batches a worker left for the tail
+    small = max(1, size // 4)
+    edges = [*range(0, head, size), *range(head, count, small), count]
+    return [range(start, stop) for start, stop in zip(edges, edges[1:])]
 
 
 def ordered_map(task: Callable[[Any], Any], items: Sequence[Any], min_items: int = MIN_ITEMS,
-                progress: Callable[[int, int], None] | None = None, renew_workers: bool = False) -> list[Any]:
+                progress: Callable[[int, int], None] | None = None, renew_workers: bool = False,
+                meanwhile: Callable[[], None] | None = None) -> list[Any]:
     """`[task(i) for i in items]`, in forked processes when it pays off.
     `progress(done, total)` is called as results arrive. `renew_workers`:
-    replace each worker after four of the sixteen chunks, for tasks that read
+    replace each worker after four batches, for tasks that read
     much of what the workers inherit (reading an object writes its reference
     count, which copies its memory page: a long-lived worker ends up with a
-    copy of everything it read)."""
+    copy of everything it read). `meanwhile()` is run in this process while
+    the workers work (before the items when there are no workers)."""
     global _task
     report = progress or (lambda done, total: None)
     workers = min(worker_count(), max(1, len(items) // (min_items // 2 or 1)))
     if workers < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         results = []
         for item in items:
             results.append(task(item))
@@ -57,10 +73,12 @@ def ordered_map(task: Callable[[Any], Any], items: Sequence[Any], min_items: int
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=4 if renew_workers else None) as pool:
-            # Chunks large enough to amortise the hand-over, small enough to balance.
+            parts = pool.imap(_run, [items[part.start:part.stop] for part in batches(len(items), workers)])
+            if meanwhile is not None:
+                meanwhile()
             results = []
-            for result in pool.imap(_run, items, chunksize=max(1, len(items) // (workers * 8))):
-                results.append(result)
+            for batch in parts:
+                results += batch
                 report(len(results), len(items))
             return results
     finally:

@@ -20,7 +20,7 @@ from ..cache.incremental import Inputs, PageReads, TemplateGraph, page_digest, s
 from ..cache.uptodate import BuildResult, digest, fail_if_strict
 from ..errors import SitegenError, path_for_messages
 from ..pages.images import ImageMemo, ImageTable
-from ..pages.render import Renderer, make_environment
+from ..pages.render import Renderer, compile_templates, load_locale_data, make_environment
 from ..pages.spec import PageSpec
 from ..parallel import ordered_map
 from ..settings.config import SETTINGS_FILE, Settings, load_settings
@@ -224,8 +224,19 @@ class Builder:
             self.memo, self.page_digests = ReadMemo(settings_key), {}
         # A one-off build without the cache keeps no read memo: nothing would
         # read it, and it holds a copy of every record.
-        sources = read_sources(settings, None if self.keeps_nothing else self.memo)
+        sources = read_sources(settings, None if self.keeps_nothing else self.memo,
+                               meanwhile=partial(self._prepare_rendering, settings))
         return sources, build_site(settings, sources)
+
+    def _prepare_rendering(self, settings: Settings) -> None:
+        """Done while the workers read, in a process that would only wait:
+        the templates compiled and Babel's locale data read, for the
+        rendering workers to inherit."""
+        first = self._env is None
+        env, _ = self._environment(settings)
+        if first:
+            compile_templates(env)
+        load_locale_data(settings)
 
     def _measure_images(self, site: Site, copies: list[FileCopy]) -> ImageTable:
         settings = site.settings
@@ -247,23 +258,24 @@ class Builder:
                                             warnings=settings.warnings, produced=produced)]
         return lambda: [install() for install in installs]
 
-    def _environment(self, site: Site) -> tuple[jinja2.Environment, dict[str, str]]:
-        settings = site.settings
+    def _environment(self, settings: Settings) -> tuple[jinja2.Environment, dict[str, str]]:
         key = digest(settings.theme_dirs, settings.default_lang, settings.base_url)
         if self._env is None or self._env[0] != key:
             # Compiled templates stay in memory: a bytecode cache on disk is
             # loaded with marshal, which runs whatever a planted file holds.
-            self._env = (key, make_environment(site), {})
+            self._env = (key, make_environment(settings), {})
         return self._env[1], self._env[2]
 
     def _rendering(self, site: Site, specs: list[PageSpec], images: ImageTable, settings_hash: str) -> Rendering:
         settings = site.settings
-        env, last_templates = self._environment(site)
+        env, last_templates = self._environment(settings)
         graph = TemplateGraph(env)
         templates = graph.digests({s.template for s in specs})
         if templates != last_templates:
-            if env.cache is not None:
-                env.cache.clear()  # never trust file times alone
+            # A new environment holds only what this build compiled; another
+            # holds the last build's templates: never trust file times alone.
+            if last_templates and env.cache is not None:
+                env.cache.clear()
             last_templates.clear()
             last_templates.update(templates)
         renderer = Renderer(site, env, images)
@@ -317,7 +329,8 @@ class Builder:
                 batch.pages.append(spec)
                 batch.jobs.append(Job(relative, partial(rendering.renderer.render, spec)))
         for output in plan.outputs:
-            if output.listed is not None and unchanged(output.digest_name, rendering.feed_key(output), output.path):
+            if output.listed is not None and not self.keeps_nothing and unchanged(
+                    output.digest_name, rendering.feed_key(output), output.path):
                 out.keep(output.path)
             elif callable(output.content):
                 batch.jobs.append(Job(output.path, output.content))

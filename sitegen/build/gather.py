@@ -66,10 +66,8 @@ def extra_outputs(site: Site, specs: list[PageSpec]) -> list[Output]:
     strings = {lang: load_strings([d / "i18n" for d in settings.theme_dirs], lang, settings.default_lang, settings.root)
                for lang in settings.codes}
     outputs = feed_outputs(site, strings)
-    newest = {lang: max((p.last_modified for p in site.listing[lang]), default=None) for lang in settings.codes}
-    indexable = [(s.url, kind_of(s).alternates(site, s), lastmod(site, s, newest)) for s in specs
-                 if kind_of(s).indexed]
-    outputs.append(Output("sitemap.xml", "the sitemap", lambda: seo.sitemap(site, indexable)))
+    # Made by a build worker, like the pages: it goes over every page.
+    outputs.append(Output("sitemap.xml", "the sitemap", lambda: seo.sitemap(site, sitemap_entries(site, specs))))
     outputs.append(Output("robots.txt", "robots.txt", seo.robots(site)))
     for old, new, source in site.aliases:
         outputs.append(Output(output_file(old), f"{source} (alias {old})", redirect_page(site, new)))
@@ -81,6 +79,11 @@ def extra_outputs(site: Site, specs: list[PageSpec]) -> list[Output]:
     # every build (they change with the clock), rewritten only when their bytes differ.
     outputs += calendars.outputs(site, strings)
     return outputs
+
+
+def sitemap_entries(site: Site, specs: list[PageSpec]) -> list[tuple[str, dict[str, str], datetime | None]]:
+    newest = {lang: max((p.last_modified for p in site.listing[lang]), default=None) for lang in site.settings.codes}
+    return [(s.url, kind_of(s).alternates(site, s), lastmod(site, s, newest)) for s in specs if kind_of(s).indexed]
 
 
 def feed_outputs(site: Site, strings: dict) -> list[Output]:

@@ -26,18 +26,20 @@ from .fragments import FragmentCache, forget_fragments
 from .images import ImageTable
 from .safetext import output_bytes
 from ..sources.models import Session
+from ..settings.config import Settings
 from ..site.sitemodel import Site
+from ..site.urls import Urls
 from ..site.views import SiteView, When, session_when
 from .kinds import kind_of
 from .spec import PageSpec
 
-def make_environment(site: Site) -> jinja2.Environment:
+def make_environment(settings: Settings) -> jinja2.Environment:
     """The Jinja environment of a site's theme chain (reusable across builds
     of the same settings: it keeps compiled templates in memory). No bytecode
     cache on disk: Jinja loads those files with marshal, so a planted one
     would run its code."""
     env = TextEscapingEnvironment(
-        loader=jinja2.FileSystemLoader([str(d / "templates") for d in site.settings.theme_dirs]),
+        loader=jinja2.FileSystemLoader([str(d / "templates") for d in settings.theme_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -52,8 +54,25 @@ def make_environment(site: Site) -> jinja2.Environment:
     env.filters["isodate"] = isodate
     env.filters["date"] = localized_date
     env.filters["session_when"] = session_when_filter
-    env.globals["theme_url"] = site.urls.theme_static
+    env.globals["theme_url"] = Urls(settings.default_lang, settings.base_url).theme_static
     return env
+
+
+def compile_templates(env: jinja2.Environment) -> None:
+    """Every template of the theme chain compiled into the environment's
+    cache, ahead of the first page (forked workers then share them)."""
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+        try:
+            env.get_template(name)
+        except Exception:  # noqa: BLE001 - whatever is wrong, the page rendering the template reports it
+            pass
+
+
+def load_locale_data(settings: Settings) -> None:
+    """Babel reads a locale's data on first use: read once here, it is shared
+    with the forked workers instead of read again by each of them."""
+    for language in settings.languages:
+        _locale(language.locale).date_formats
 
 
 class Renderer:
@@ -64,16 +83,13 @@ class Renderer:
         self.images = images
         """When given, every page's `<img>` tags are sized (see sitegen.images)."""
         settings = site.settings
-        self.env = env or make_environment(site)
+        self.env = env or make_environment(settings)
         forget_fragments(self.env)  # made from the last build's model
         i18n_dirs = [d / "i18n" for d in settings.theme_dirs]
         self.strings: dict[str, Strings] = {
             lang: load_strings(i18n_dirs, lang, settings.default_lang, settings.root) for lang in settings.codes}
         self.site_views = {lang: SiteView(site, lang) for lang in settings.codes}
-        for language in settings.languages:
-            # Babel reads a locale's data on first use: read here, it is shared
-            # with the forked workers instead of read again by each of them.
-            _locale(language.locale).date_formats
+        load_locale_data(settings)
         urls = site.urls
         # Section addresses per language, so themes never rebuild the URL layout.
         self.links = {lang: {"home": urls.home(lang), "blog": urls.blog(lang), "archive": urls.archive(lang),

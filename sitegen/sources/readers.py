@@ -106,12 +106,13 @@ def parse_task(settings: Settings, task: Task, digest: str | None) -> Parsed:
     return record, warnings, None, digest
 
 
-def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
+def read_sources(settings: Settings, memo: ReadMemo | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> Sources:
     """Read every source file; collect every file's error before failing.
 
     Files unchanged since the memo's read are not parsed again; the others
     are parsed in parallel when there are many (their Markdown is most of a
-    cold build's time)."""
+    cold build's time). `meanwhile` runs in this process while they do."""
     content, root = settings.content_dir, settings.root
     tasks, errors = read_tasks(settings)
     now_ns = clock.time_ns()
@@ -119,7 +120,8 @@ def read_sources(settings: Settings, memo: ReadMemo | None = None) -> Sources:
     digests = [digest for digest, _ in checked]
     known = [memo.records.get(str(path)) if memo is not None else None for _, _, path, _ in tasks]
     stale = [i for i, entry in enumerate(known) if entry is None or entry[0] != digests[i]]
-    parsed = dict(zip(stale, ordered_map(lambda index: parse_task(settings, tasks[index], digests[index]), stale)))
+    parsed = dict(zip(stale, ordered_map(lambda index: parse_task(settings, tasks[index], digests[index]), stale,
+                                              meanwhile=meanwhile)))
     seen: dict[str, tuple[str, Any, list[str]]] = {}
     hashes: dict[str, str] = {}
     groups: dict[str, list[Any]] = {"posts": [], "pages": [], "services": [], "profile": []}
