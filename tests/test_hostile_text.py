@@ -237,3 +237,56 @@ def test_theme_escaping_gives_exactly_jinjas_own_for_every_kind_of_value():
         jinjas = jinja2.Environment(autoescape=True).from_string(source).render(values=values, flag=flag)
         assert ours == jinjas
         assert "&lt;i&gt;x&lt;/i&gt;" in ours and "<b>trusted</b>" in ours and "<b>untrusted</b>" not in ours.split("(")[0]
+
+
+def test_theme_calls_pass_what_jinja_passes_to_every_kind_of_callable():
+    """Themes call functions without Jinja's per-call checks (pages/calls.py):
+    functions, methods and callable objects that ask for the context, the
+    evaluation context or the environment must still get it, in loops and
+    blocks, and a StopIteration must still give an undefined value."""
+    import jinja2
+
+    from sitegen.pages.escaping import TextEscapingEnvironment
+
+    @jinja2.pass_context
+    def with_context(context, x):
+        return f"{context['name']}:{x}"
+
+    @jinja2.pass_eval_context
+    def with_eval_context(eval_ctx, x):
+        return f"{eval_ctx.autoescape}:{x}"
+
+    @jinja2.pass_environment
+    def with_environment(environment, x):
+        return f"{type(environment).__name__ != ''}:{x}"
+
+    class Callable:
+        @jinja2.pass_context
+        def __call__(self, context, x):
+            return f"object {context['name']}:{x}"
+
+        def method(self, x):
+            return f"method {x}"
+
+        @jinja2.pass_context
+        def context_method(self, context, x):
+            return f"context method {context.get('inner', '-')}:{x}"
+
+    def stops(x):
+        raise StopIteration
+
+    thing = Callable()
+    source = (
+        "{% macro m(x) %}<{{ x }}>{% endmacro %}"
+        "{% for i in [1, 2] %}{% set inner = 'loop' ~ i %}"
+        "{{ c(i) }} {{ e(i) }} {{ v(i) }} {{ o(i) }} {{ thing.method(i) }} {{ thing.context_method(i) }} "
+        "{{ m(i) }} {{ stops(i) is undefined }} {{ plain(i) }}|{% endfor %}"
+        "{% block b %}{% set inner = 'block' %}{{ thing.context_method(0) }}{{ c(0) }}{% endblock %}"
+    )
+    values = dict(name="N", c=with_context, e=with_eval_context, v=with_environment, o=thing, thing=thing,
+                  stops=stops, plain=lambda x: x * 10)
+    ours = TextEscapingEnvironment(autoescape=True).from_string(source)
+    jinjas = jinja2.Environment(autoescape=True).from_string(source)
+    for _ in range(2):  # the second time from what the first call learnt
+        assert ours.render(**values) == jinjas.render(**values)
+    assert "N:1" in ours.render(**values) and "context method loop2:2" in ours.render(**values)
