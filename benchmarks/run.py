@@ -41,6 +41,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -199,11 +200,16 @@ def newest_english_post(root: Path) -> Path:
     return posts[-1]
 
 
-def bench_sitegen(root: Path, repeat: int, no_cache: bool) -> dict:
+def bench_sitegen(root: Path, repeat: int, no_cache: bool,
+                  alongside: Callable[[int], None] | None = None) -> dict:
+    """`alongside(i)`: another tool's i-th cold build, run right before or
+    after sitegen's (in turn), so that both see the machine in the same state."""
     env = sitegen_env()
     output = root / "public"
     cold, warm, edit = [], [], []
     for i in range(repeat):
+        if alongside is not None and i % 2 == 1:
+            alongside(i)
         shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
         shutil.rmtree(output, ignore_errors=True)
         cmd = sitegen_build(root, *(["--no-cache"] if no_cache else []))
@@ -211,6 +217,8 @@ def bench_sitegen(root: Path, repeat: int, no_cache: bool) -> dict:
         log(f"  sitegen cold #{i + 1}: {cold[-1].seconds:.2f} s (cpu {cold[-1].cpu_seconds:.2f} s), "
             f"{cold[-1].max_rss_mib:.0f} MiB "
             f"(tree {cold[-1].tree_mib:.0f} MiB) — {cold[-1].stdout.strip()}")
+        if alongside is not None and i % 2 == 0:
+            alongside(i)
     if no_cache:   # the cold builds may not have written the cache: fill it, unmeasured
         checked(measure(sitegen_build(root), root, env), "sitegen build filling the cache")
     for i in range(repeat):
@@ -250,14 +258,20 @@ def hugo_version() -> str | None:
     return result.stdout.strip() or result.stderr.strip()
 
 
-def bench_hugo(site_root: Path, work: Path, repeat: int) -> dict:
-    import hugo_site  # needs PyYAML, which sitegen depends on
+class HugoTwin:
+    """Hugo's cold builds of the twin site, one at a time (`build(i)`), to
+    alternate with sitegen's."""
 
-    root = work / "hugo"
-    posts = hugo_site.write_hugo_site(site_root, root)
-    out = work / "hugo-public"
-    cold = []
-    for i in range(repeat):
+    def __init__(self, site_root: Path, work: Path):
+        import hugo_site  # needs PyYAML, which sitegen depends on
+
+        self.root = work / "hugo"
+        self.posts = hugo_site.write_hugo_site(site_root, self.root)
+        self.out = work / "hugo-public"
+        self.cold: list[Run] = []
+
+    def build(self, i: int) -> None:
+        root, out = self.root, self.out
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(root / "resources", ignore_errors=True)
         run = measure(["hugo", "--quiet", "--buildFuture", "-d", str(out)], root)
@@ -266,10 +280,12 @@ def bench_hugo(site_root: Path, work: Path, repeat: int) -> dict:
             raise SystemExit(1)
         if run.stderr.strip():
             log("  hugo printed: " + run.stderr.strip()[:500])
-        cold.append(run)
+        self.cold.append(run)
         log(f"  hugo cold #{i + 1}: {run.seconds:.2f} s (cpu {run.cpu_seconds:.2f} s), {run.max_rss_mib:.0f} MiB")
-    files = sum(1 for p in out.rglob("*") if p.is_file())
-    return {"posts": posts, "cold": summary(cold), "output_files": files}
+
+    def result(self) -> dict:
+        files = sum(1 for p in self.out.rglob("*") if p.is_file())
+        return {"posts": self.posts, "cold": summary(self.cold), "output_files": files}
 
 
 # --------------------------------------------------------------------- report
@@ -386,9 +402,11 @@ def main(argv: list[str] | None = None) -> int:
         corpus.generate(site, n, args.seed)
         log(f"  corpus written in {time.perf_counter() - started:.1f} s")
         try:
-            result = {"posts": n, "site": str(site), "sitegen": bench_sitegen(site, args.repeat, no_cache)}
-            if info["hugo"]:
-                result["hugo"] = bench_hugo(site, work, args.repeat)
+            hugo = HugoTwin(site, work) if info["hugo"] else None
+            result = {"posts": n, "site": str(site),
+                      "sitegen": bench_sitegen(site, args.repeat, no_cache, hugo.build if hugo else None)}
+            if hugo:
+                result["hugo"] = hugo.result()
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
