@@ -45,6 +45,9 @@ class Head:
     fediverse_creator: str | None = None
     """`@user@host` of the profile's first fediverse link: Mastodon credits
     the author under shared links."""
+    other_languages: list[dict[str, Any]] = field(default_factory=list)
+    """The switcher's entries but the current language's (a theme's
+    `rejectattr("current")` was a fiftieth of rendering a post page)."""
 
 
 def shorten(text: str, limit: int) -> str:
@@ -111,7 +114,8 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
     graph = jsonld_graph(site, spec, t, PageFacts(heading, description, canonical, social_image))
     return Head(spec.kind, title, heading, description, spec.url, canonical, alternate_links, x_default, switcher,
                 og, twitter, to_json_script(graph), feeds, None if kind.indexed else "noindex", social_image,
-                calendars, next(filter(None, (fediverse_handle(url) for _, url in site.profile.links)), None))
+                calendars, next(filter(None, (fediverse_handle(url) for _, url in site.profile.links)), None),
+                [entry for entry in switcher if not entry["current"]])
 
 
 def jsonld_graph(site: "Site", spec: "PageSpec", t: Strings, page: PageFacts) -> list[dict[str, Any]]:
