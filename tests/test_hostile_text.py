@@ -13,6 +13,8 @@ from pathlib import Path
 import feedparser
 import html5lib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import vobject
 
 from conftest import FIXTURES, run_sitegen
@@ -290,3 +292,26 @@ def test_theme_calls_pass_what_jinja_passes_to_every_kind_of_callable():
     for _ in range(2):  # the second time from what the first call learnt
         assert ours.render(**values) == jinjas.render(**values)
     assert "N:1" in ours.render(**values) and "context method loop2:2" in ours.render(**values)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**63, max_value=2**63) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=5), max_size=3))
+def test_json_ld_text_is_what_json_itself_writes(graph):
+    """The JSON-LD script is written by msgspec (pages/jsonld.py): the very
+    characters of json.dumps, whatever the text holds (controls, quotes,
+    "</script>", emoji, lone surrogates, Markup)."""
+    from markupsafe import Markup
+
+    from sitegen.pages.jsonld import to_json_script
+
+    for nodes in (graph, graph + [{"name": Markup("<b>x</b>"), "odd": "\ud800"}]):
+        expected = json.dumps({"@context": "https://schema.org", "@graph": nodes}, ensure_ascii=False,
+                              separators=(",", ":"))
+        expected = expected.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        assert to_json_script(nodes) == expected

@@ -5,6 +5,7 @@ the nodes jsonld.py builds), the sitemap and robots.txt."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
@@ -114,8 +115,14 @@ def head(site: "Site", spec: "PageSpec", t: Strings, heading: str, description: 
     graph = jsonld_graph(site, spec, t, PageFacts(heading, description, canonical, social_image))
     return Head(spec.kind, title, heading, description, spec.url, canonical, alternate_links, x_default, switcher,
                 og, twitter, to_json_script(graph), feeds, None if kind.indexed else "noindex", social_image,
-                calendars, next(filter(None, (fediverse_handle(url) for _, url in site.profile.links)), None),
+                calendars, fediverse_creator(site.profile.links),
                 [entry for entry in switcher if not entry["current"]])
+
+
+@lru_cache(maxsize=16)
+def fediverse_creator(links: tuple[tuple[str, str], ...]) -> str | None:
+    """The handle of the profile's first fediverse link: the same on every page."""
+    return next(filter(None, (fediverse_handle(url) for _, url in links)), None)
 
 
 def jsonld_graph(site: "Site", spec: "PageSpec", t: Strings, page: PageFacts) -> list[dict[str, Any]]:
