@@ -184,7 +184,12 @@ class _Output:
         path = os.path.join(self.staging_text, contained(relative))
         folder = os.path.dirname(path)
         if folder not in self._folders:
-            os.makedirs(folder, exist_ok=True)
+            try:
+                os.mkdir(folder)  # the usual case (a page's own folder): one system call
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
         return path
 

@@ -84,6 +84,7 @@ class Renderer:
         """When given, every page's `<img>` tags are sized (see sitegen.images)."""
         settings = site.settings
         self.env = env or make_environment(settings)
+        self.globals = dict(self.env.globals)
         forget_fragments(self.env)  # made from the last build's model
         i18n_dirs = [d / "i18n" for d in settings.theme_dirs]
         self.strings: dict[str, Strings] = {
@@ -121,11 +122,15 @@ class Renderer:
         locale = site.settings.language(lang).locale
         template = self.template(spec.template)
         try:
-            html = template.render(
-                **context, site=site_view, page=page, lang=lang, t=t,
-                menu=site_view.menu_for(spec.url), locale=locale, links=self.links[lang],
-                has_code=has_highlighted_code(context),
-            )
+            # template.render(...) without its copy of the globals' ChainMap
+            # for every page: the globals were copied once, into a dict.
+            variables = {**self.globals, **context, "site": site_view, "page": page, "lang": lang, "t": t,
+                         "menu": site_view.menu_for(spec.url), "locale": locale, "links": self.links[lang],
+                         "has_code": has_highlighted_code(context)}
+            try:
+                html = self.env.concat(template.root_render_func(template.new_context(variables, shared=True)))
+            except Exception:
+                self.env.handle_exception()  # Jinja's traceback, with template files and lines
         except jinja2.TemplateError as exc:
             raise template_error(exc, site) from None
         except TemplateError:
