@@ -93,6 +93,8 @@ CASES = [
      ["themes/default/templates/page.html:2:", "a {% cache %} key must be made of text, numbers"]),
     ("cache block left open", write("themes/default/templates/page.html", "<p>\n{% cache lang %}x\n</p>\n"),
      ["themes/default/templates/page.html:", "template syntax error", "endcache"]),
+    ("template not UTF-8", write("themes/default/templates/page.html", "<p>\n{{ content.title }}\n".encode() + b"caf\xe9</p>\n"),
+     ["themes/default/templates/page.html:3:", "not valid UTF-8 (byte 0xe9", "save the template with UTF-8"]),
 ]
 
 

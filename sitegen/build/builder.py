@@ -269,7 +269,7 @@ class Builder:
     def _rendering(self, site: Site, specs: list[PageSpec], images: ImageTable, settings_hash: str) -> Rendering:
         settings = site.settings
         env, last_templates = self._environment(settings)
-        graph = TemplateGraph(env)
+        graph = TemplateGraph(env, settings.root)
         templates = graph.digests({s.template for s in specs})
         if templates != last_templates:
             # A new environment holds only what this build compiled; another

@@ -227,7 +227,7 @@ def retemplated(last: LastBuild) -> Rendering:
     """The rendering with the templates as they are now."""
     rendering = last.rendering
     env = rendering.renderer.env
-    graph = TemplateGraph(env)
+    graph = TemplateGraph(env, last.settings.root)
     templates = graph.digests(rendering.templates)
     if env.cache is not None:
         env.cache.clear()

@@ -18,6 +18,7 @@ from typing import Any, Iterable
 
 import jinja2
 
+from ..errors import TemplateError, path_for_messages
 from ..sources.models import Post
 from ..pages.kinds import kind_of
 from ..pages.spec import PageSpec
@@ -29,7 +30,7 @@ class TemplateGraph:
     """A theme's templates and the names each one extends, includes or
     imports, read once per build."""
 
-    def __init__(self, env: jinja2.Environment):
+    def __init__(self, env: jinja2.Environment, root: Path):
         loader = env.loader
         assert isinstance(loader, jinja2.FileSystemLoader)
         self.sources: dict[str, str] = {}
@@ -39,6 +40,8 @@ class TemplateGraph:
                 source, _, _ = loader.get_source(env, name)
             except jinja2.TemplateNotFound:
                 continue
+            except UnicodeDecodeError as exc:
+                raise not_utf8(loader, name, exc, root) from None
             self.sources[name] = source
             self.references[name] = referenced_templates(source)
 
@@ -66,6 +69,15 @@ class TemplateGraph:
     def used(self, names: Iterable[str]) -> set[str]:
         """The templates rendering `names` loads, those among them that exist."""
         return {n for name in names for n in self.closure(name) if n in self.sources}
+
+
+def not_utf8(loader: jinja2.FileSystemLoader, name: str, exc: UnicodeDecodeError, root: Path) -> TemplateError:
+    """The message for a theme template that is not UTF-8 text (Jinja reads every template as UTF-8)."""
+    path = next((Path(d) / name for d in loader.searchpath if (Path(d) / name).is_file()), Path(name))
+    line = exc.object[:exc.start].count(b"\n") + 1
+    return TemplateError(f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
+                         path_for_messages(path, root), line,
+                         hint="save the template with UTF-8 encoding in your editor, or remove it from the theme")
 
 
 TEMPLATE_TAG = re.compile(r"{%-?\s*(extends|include|import|from)\s+(.*?)-?%}", re.S)
