@@ -315,3 +315,27 @@ def test_json_ld_text_is_what_json_itself_writes(graph):
                               separators=(",", ":"))
         expected = expected.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         assert to_json_script(nodes) == expected
+
+
+def test_theme_attribute_lookups_give_jinjas_own_values_and_errors():
+    """`entry.url` on a mapping skips Jinja's AttributeError first
+    (pages/escaping.py): dict's own names (items, get) must still be its
+    methods, keys that shadow nothing the item, a missing key the same
+    undefined error, and objects of other kinds untouched."""
+    import jinja2
+
+    from sitegen.pages.escaping import TextEscapingEnvironment
+
+    class Mapping(dict):
+        def url(self):
+            return "method"
+
+    source = ("{{ d.url }}|{{ d.items is callable }}|{{ d.get('url') }}|{{ d.keys()|list }}|{{ d['items'] }}|"
+              "{{ d.missing is undefined }}|{{ sub.url() }}|{{ n.real }}|{{ (d.nested).deep }}")
+    values = dict(d={"url": "<u>", "items": 3, "nested": {"deep": "x"}}, sub=Mapping(url="item"), n=5)
+    ours = TextEscapingEnvironment(autoescape=True).from_string(source).render(**values)
+    assert ours == jinja2.Environment(autoescape=True).from_string(source).render(**values)
+    assert ours.startswith("&lt;u&gt;|True|&lt;u&gt;|") and "|method|" in ours
+    for environment in (TextEscapingEnvironment, jinja2.Environment):
+        with pytest.raises(jinja2.UndefinedError, match="'dict object' has no attribute 'nope'"):
+            environment(undefined=jinja2.StrictUndefined).from_string("{{ d.nope }}").render(d={})

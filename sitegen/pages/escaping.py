@@ -47,10 +47,25 @@ class TextEscapingCodeGenerator(CodeGenerator):
             super()._output_child_pre(node, frame, finalize)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class TextEscapingEnvironment(jinja2.Environment):
-    """The themes' environment: the escaping above, and calls without
-    Jinja's introspection on every call (calls.py)."""
+    """The themes' environment: the escaping above, calls without Jinja's
+    introspection on every call (calls.py), and `entry.url` on a mapping
+    without an AttributeError first."""
 
     code_generator_class = TextEscapingCodeGenerator
     context_class = DirectCallContext
     escape_text = staticmethod(escape_text)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # Jinja tries the attribute, then the item: on a plain dict the
+        # attribute exists only for dict's own names (items, get…), so the
+        # others go straight to the item (about 25 a page raised and caught).
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
