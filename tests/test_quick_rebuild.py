@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -232,22 +233,23 @@ def test_other_changes_go_through_the_full_build(followed, name):
     assert_same_as_full_build(site, site / "public")
 
 
-def test_a_link_planted_in_the_served_folder_is_not_written_through(followed, tmp_path: Path):
+@pytest.mark.parametrize("planted", ["public/posts/second", "public/posts"])
+def test_a_link_planted_in_the_served_folder_is_not_written_through(followed, tmp_path: Path, planted: str):
+    """The page's own folder, or one above it, replaced by a link to a copy elsewhere."""
     site, builder = followed
     elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    page = site / "public/posts/second"
-    for file in page.iterdir():
-        file.unlink()
-    page.rmdir()
-    page.symlink_to(elsewhere)
+    folder = site / planted
+    shutil.copytree(folder, elsewhere)
+    before = {p.relative_to(elsewhere): p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
+    shutil.rmtree(folder)
+    folder.symlink_to(elsewhere)
     post = site / SECOND
     post.write_text(post.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
     with pytest.raises(SitegenError, match="is a link"):
         builder.build(changed={post.resolve()})
-    assert list(elsewhere.iterdir()) == []
+    assert {p.relative_to(elsewhere): p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()} == before
     builder.build(changed={post.resolve()})  # a full build: a new folder swapped in
-    assert not (site / "public/posts/second").is_symlink()
+    assert not folder.is_symlink()
     assert_same_as_full_build(site, site / "public")
 
 

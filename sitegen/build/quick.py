@@ -41,7 +41,7 @@ from ..sources.models import Page, Post
 from ..sources.posts import read_page, read_post
 from ..sources.readers import stat_key
 from .gather import Plan
-from .writer import replace_file
+from .writer import InPlaceWriter
 
 if TYPE_CHECKING:
     from .builder import Builder, Rendering
@@ -240,9 +240,11 @@ def render_in_place(builder: Builder, rendering: Rendering, specs: list[PageSpec
     for spec in specs:
         digests.pop(spec.url, None)  # until its new file is there, it is not up to date
 
+    writer = InPlaceWriter(output)
+
     def make(index: int) -> tuple[bool, str]:
         spec = specs[index]
-        written = replace_file(output, output_file(spec.url), rendering.renderer.render(spec))
+        written = writer.replace(output_file(spec.url), rendering.renderer.render(spec))
         return written, rendering.page_key(spec)
 
     rendering.preload({spec.template for spec in specs})
@@ -261,6 +263,7 @@ def refresh_outputs(builder: Builder, last: LastBuild, edits: list[Edit], output
     urls = last.site.urls
     drawn = {urls.post_social(edit.item).lstrip("/") for edit in edits if edit.listed}
     changed = []
+    writer = InPlaceWriter(output)
     for made in last.plan.outputs:
         feed = made.listed is not None and any(id(post) in edited for post in made.listed)
         if not feed and made.path not in drawn:
@@ -268,7 +271,7 @@ def refresh_outputs(builder: Builder, last: LastBuild, edits: list[Edit], output
         if feed:
             builder.page_digests.pop(made.digest_name, None)
         data = made.content() if callable(made.content) else made.content
-        if replace_file(output, made.path, data):
+        if writer.replace(made.path, data):
             changed.append(made.path)
         if feed:
             builder.page_digests[made.digest_name] = last.rendering.feed_key(made)

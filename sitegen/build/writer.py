@@ -20,6 +20,7 @@ import errno
 import os
 import posixpath
 import shutil
+import stat
 import sys
 from pathlib import Path
 
@@ -97,26 +98,56 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def replace_file(output: Path, relative: str, data: bytes) -> bool:
-    """The preview's edit of one file in place: written beside it and renamed
-    over it, so a reader gets the old file or the new one, never half (and a
-    hard link to an older build is never written through). Whether it changed."""
-    path = output / contained(relative)
-    folder, real_output = os.path.realpath(path.parent), os.path.realpath(output)
-    if folder != real_output and not folder.startswith(real_output + os.sep):
-        # Unlike a staging folder, this one has been there a while: a link
-        # planted in it must not take the write elsewhere.
-        raise OutputError(f"refusing to write '{relative}': its folder in the output is a link to {folder}",
-                          hint="delete the output folder (sitegen makes it again)")
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-    return True
+class InPlaceWriter:
+    """The preview's edits of files in place: each written beside the old one
+    and renamed over it, so a reader gets the old file or the new one, never
+    half (and a hard link to an older build is never written through).
+
+    Unlike a staging folder, the served folder has been there a while: a
+    symbolic link planted in it must not take a write elsewhere. Each folder
+    on the way to a file is checked not to be one, once per writer (a
+    writer lives for one batch of edits)."""
+
+    def __init__(self, output: Path):
+        self.output = os.path.realpath(output)
+        self._checked: set[str] = set()
+
+    def replace(self, relative: str, data: bytes) -> bool:
+        """Whether the file's bytes changed."""
+        normal = contained(relative)
+        folder = posixpath.dirname(normal)
+        if folder not in self._checked:
+            self._check(folder)
+        path = f"{self.output}/{normal}"
+        try:
+            with open(path, "rb") as old:
+                if os.fstat(old.fileno()).st_size == len(data) and old.read() == data:
+                    return False
+        except OSError:
+            pass
+        # The process in the name: each worker writes a partial file of its own.
+        head, name = path.rsplit("/", 1)
+        partial = f"{head}/.{name}.{os.getpid()}.partial"
+        with open(partial, "wb") as new:
+            new.write(data)
+        os.replace(partial, path)
+        return True
+
+    def _check(self, folder: str) -> None:
+        parent = posixpath.dirname(folder)
+        if parent and parent not in self._checked:
+            self._check(parent)
+        if folder:
+            try:
+                link = stat.S_ISLNK(os.lstat(f"{self.output}/{folder}").st_mode)
+            except OSError:
+                return  # not there: the write fails and says so
+            if link:
+                raise OutputError(
+                    f"refusing to write in '{folder}': in the output it is a link to "
+                    f"{os.path.realpath(f'{self.output}/{folder}')}",
+                    hint="delete the output folder (sitegen makes it again)")
+        self._checked.add(folder)
 
 
 # -- the writers ---------------------------------------------------------------
