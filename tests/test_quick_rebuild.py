@@ -47,6 +47,15 @@ def op_edit_post_template(site: Path, n: int, data) -> None:
                     encoding="utf-8")
 
 
+def op_edit_macros(site: Path, n: int, data) -> None:
+    """The site's own _macros.html, imported by every page template, edited:
+    the pages are rendered again with it, though their own templates did not change."""
+    path = site / "themes/default/templates/_macros.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = (POST_TEMPLATE.parent / "_macros.html").read_text(encoding="utf-8")
+    path.write_text(text.replace('<p class="cta">', f'<p class="cta" data-m="{n}">'), encoding="utf-8")
+
+
 def op_rewrite_first_paragraph(site: Path, n: int, data) -> None:
     """A post's first paragraph is its summary when it names none: lists show it."""
     path = data.draw(st.sampled_from(posts(site)))
@@ -62,7 +71,7 @@ def op_vanishing_temporary_file(site: Path, n: int, data) -> None:
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), steps=st.lists(st.sampled_from([*OPERATIONS, op_edit_body, op_edit_body, op_edit_post_template,
+@given(data=st.data(), steps=st.lists(st.sampled_from([*OPERATIONS, op_edit_body, op_edit_body, op_edit_post_template, op_edit_macros,
                                                         op_rewrite_first_paragraph, op_vanishing_temporary_file]), min_size=1, max_size=6))
 def test_rebuilds_from_the_change_equal_full_builds(monkeypatch, data, steps):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
@@ -118,6 +127,30 @@ def test_a_template_edit_renders_the_pages_using_it(followed):
     assert result.rendered == len(post_pages) > 0
     assert all('data-v="1"' in p.read_text(encoding="utf-8") for p in post_pages)
     assert_same_as_full_build(site, site / "public")
+
+
+def test_an_edited_template_alone_is_compiled_again(followed):
+    """A template edit compiles the edited file again, not the whole theme
+    (every edit would otherwise wait for all of it), yet every page using
+    it, through an import, shows the edit."""
+    site, builder = followed
+    op_edit_macros(site, 0, None)
+    builder.build()  # the site's own theme folder is new: a full build
+    env = builder.last.rendering.renderer.env
+    compiled = {name: env.get_template(name) for name in ("base.html", "post.html", "_macros.html")}
+    op_edit_macros(site, 1, None)
+    builder.build(changed={(site / "themes/default/templates/_macros.html").resolve()})
+    assert env.get_template("_macros.html") is not compiled["_macros.html"]
+    assert env.get_template("base.html") is compiled["base.html"]
+    assert env.get_template("post.html") is compiled["post.html"]
+    shown = (site / "public/index.html").read_text(encoding="utf-8")
+    assert 'data-m="1"' in shown and 'data-m="0"' not in shown
+    assert_same_as_full_build(site, site / "public")
+    # The full build compiles again only what changed since, too.
+    op_edit_macros(site, 2, None)
+    builder.build()
+    assert env.get_template("base.html") is compiled["base.html"]
+    assert 'data-m="2"' in (site / "public/index.html").read_text(encoding="utf-8")
 
 
 SECOND = "content/posts/second.md"

@@ -20,7 +20,7 @@ from ..cache.incremental import Inputs, PageReads, TemplateGraph, page_digest, s
 from ..cache.uptodate import BuildResult, digest, fail_if_strict
 from ..errors import SitegenError, path_for_messages
 from ..pages.images import ImageMemo, ImageTable
-from ..pages.render import Renderer, compile_templates, load_locale_data, make_environment
+from ..pages.render import Renderer, compile_templates, forget_templates, load_locale_data, make_environment
 from ..pages.spec import PageSpec
 from ..parallel import ordered_map
 from ..settings.config import SETTINGS_FILE, Settings, load_settings
@@ -133,7 +133,11 @@ class Builder:
         self.output_key = ""
         self.produced: set[str] | None = None
         """Every file the last build wrote or kept, relative to the output folder."""
-        self._env: tuple[str, jinja2.Environment, dict[str, str]] | None = None
+        self._env: tuple[str, jinja2.Environment] | None = None
+        self._compiled_from: dict[str, str] | None = {}
+        """The template sources read before the environment's cache was filled
+        (name → text): a template whose file differs now is compiled again.
+        None: not known, so every one is."""
         self._cache_loaded = False
         self.notes: list[str] = []
         """Problems with the cache: reported once, never fatal, not warnings about the site."""
@@ -233,9 +237,15 @@ class Builder:
         the templates compiled and Babel's locale data read, for the
         rendering workers to inherit."""
         first = self._env is None
-        env, _ = self._environment(settings)
+        env = self._environment(settings)
         if first:
+            try:
+                # Read before compiling: an edit in between is then seen as one.
+                sources = TemplateGraph(env, settings.root).sources
+            except SitegenError:
+                sources = None  # reported with the build's other mistakes
             compile_templates(env)
+            self._compiled_from = sources
         load_locale_data(settings)
 
     def _measure_images(self, site: Site, copies: list[FileCopy]) -> ImageTable:
@@ -258,26 +268,31 @@ class Builder:
                                             warnings=settings.warnings, produced=produced)]
         return lambda: [install() for install in installs]
 
-    def _environment(self, settings: Settings) -> tuple[jinja2.Environment, dict[str, str]]:
+    def _environment(self, settings: Settings) -> jinja2.Environment:
         key = digest(settings.theme_dirs, settings.default_lang, settings.base_url)
         if self._env is None or self._env[0] != key:
             # Compiled templates stay in memory: a bytecode cache on disk is
             # loaded with marshal, which runs whatever a planted file holds.
-            self._env = (key, make_environment(settings), {})
-        return self._env[1], self._env[2]
+            self._env = (key, make_environment(settings))
+            self._compiled_from = {}
+        return self._env[1]
+
+    def templates_now(self, env: jinja2.Environment, root: Path) -> TemplateGraph:
+        """The theme's templates as they are now; those edited since they were
+        compiled are dropped from the environment's cache (compared by their
+        text: file times can miss an edit)."""
+        graph = TemplateGraph(env, root)
+        before = self._compiled_from
+        forget_templates(env, None if before is None else
+                         {n for n in before.keys() | graph.sources.keys() if before.get(n) != graph.sources.get(n)})
+        self._compiled_from = graph.sources
+        return graph
 
     def _rendering(self, site: Site, specs: list[PageSpec], images: ImageTable, settings_hash: str) -> Rendering:
         settings = site.settings
-        env, last_templates = self._environment(settings)
-        graph = TemplateGraph(env, settings.root)
+        env = self._environment(settings)
+        graph = self.templates_now(env, settings.root)
         templates = graph.digests({s.template for s in specs})
-        if templates != last_templates:
-            # A new environment holds only what this build compiled; another
-            # holds the last build's templates: never trust file times alone.
-            if last_templates and env.cache is not None:
-                env.cache.clear()
-            last_templates.clear()
-            last_templates.update(templates)
         renderer = Renderer(site, env, images)
         inputs = {**theme_inputs(settings.theme_dirs), **self.memo.hashes,
                   SETTINGS_FILE: settings_hash}

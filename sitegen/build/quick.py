@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection
 
-from ..cache.incremental import PageReads, TemplateGraph
+from ..cache.incremental import PageReads
 from ..cache.uptodate import BuildResult
 from ..errors import SitegenError
 from ..pages.fragments import forget_fragments
@@ -186,7 +186,7 @@ def update(builder: Builder, last: LastBuild, edits: list[Edit], template_change
     own = list(dict.fromkeys(url for edit in edits for url in last.readers.get(edit.item.source, ())))
     rest = dict.fromkeys(url for edit in edits if edit.listed for url in last.listers.get(edit.item.source, ()))
     if template_changed:
-        rendering = retemplated(last)
+        rendering = retemplated(builder, last)
         old = last.rendering.templates
         rest.update(dict.fromkeys(s.url for s in last.plan.specs
                                   if rendering.templates.get(s.template) != old.get(s.template)))
@@ -223,14 +223,11 @@ def apply(builder: Builder, last: LastBuild, edit: Edit) -> None:
     last.rendering.shown.hashes[edit.item.source] = edit.digest
 
 
-def retemplated(last: LastBuild) -> Rendering:
+def retemplated(builder: Builder, last: LastBuild) -> Rendering:
     """The rendering with the templates as they are now."""
     rendering = last.rendering
-    env = rendering.renderer.env
-    graph = TemplateGraph(env, last.settings.root)
+    graph = builder.templates_now(rendering.renderer.env, last.settings.root)
     templates = graph.digests(rendering.templates)
-    if env.cache is not None:
-        env.cache.clear()
     return dataclasses.replace(rendering, graph=graph, templates=templates)
 
 

@@ -12,7 +12,7 @@ import sys
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 import jinja2
 from babel import Locale
@@ -66,6 +66,20 @@ def compile_templates(env: jinja2.Environment) -> None:
             env.get_template(name)
         except Exception:  # noqa: BLE001 - whatever is wrong, the page rendering the template reports it
             pass
+
+
+def forget_templates(env: jinja2.Environment, names: Collection[str] | None) -> None:
+    """The compiled templates of `names` (None: all) dropped from the
+    environment's cache, to be compiled again when next used."""
+    if env.cache is None:
+        return
+    if names is None:
+        env.cache.clear()
+        return
+    for key in list(env.cache.keys()):
+        # Jinja keys its cache by (loader, name); any other key: drop it too.
+        if not (isinstance(key, tuple) and len(key) == 2) or key[1] in names:
+            del env.cache[key]
 
 
 def load_locale_data(settings: Settings) -> None:
