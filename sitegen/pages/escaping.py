@@ -15,10 +15,12 @@ from typing import Any
 
 import jinja2
 import markupsafe
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
 from .calls import DirectCallContext
+from .imports import READS, SharedModuleTemplate, module_reads
 
 # markupsafe's C escaping of a str, the core of `escape`; private, so looked up
 # once with a fallback: a markupsafe without it only makes this path slower.
@@ -36,6 +38,19 @@ def escape_text(value: Any) -> str:
 
 
 class TextEscapingCodeGenerator(CodeGenerator):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.context_loads: set[str] = set()
+        """The names the template reads from its context, anywhere (imports.py)."""
+
+    def enter_frame(self, frame: Any) -> None:
+        super().enter_frame(frame)
+        self.context_loads.update(name for action, name in frame.symbols.loads.values() if action == "resolve")
+
+    def visit_Template(self, node: nodes.Template, frame: Any = None) -> None:
+        super().visit_Template(node, frame)
+        self.writeline(f"{READS} = {module_reads(node, self.context_loads)!r}")
+
     def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
         # Only where autoescaping is known at compile time; `{% autoescape %}`
         # with a runtime value (volatile) keeps Jinja's own code.
@@ -52,11 +67,13 @@ _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 class TextEscapingEnvironment(jinja2.Environment):
     """The themes' environment: the escaping above, calls without Jinja's
-    introspection on every call (calls.py), and `entry.url` on a mapping
+    introspection on every call (calls.py), imported macros made once per
+    language, not per page (imports.py), and `entry.url` on a mapping
     without an AttributeError first."""
 
     code_generator_class = TextEscapingCodeGenerator
     context_class = DirectCallContext
+    template_class = SharedModuleTemplate
     escape_text = staticmethod(escape_text)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
