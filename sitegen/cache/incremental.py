@@ -22,6 +22,7 @@ from ..errors import TemplateError, path_for_messages
 from ..sources.models import Post
 from ..pages.kinds import kind_of
 from ..pages.spec import PageSpec
+from ..settings.yamlio import not_utf8
 from ..site.sitemodel import Site
 from ..sources.hashing import digest, file_hash
 
@@ -41,7 +42,7 @@ class TemplateGraph:
             except jinja2.TemplateNotFound:
                 continue
             except UnicodeDecodeError as exc:
-                raise not_utf8(loader, name, exc, root) from None
+                raise not_utf8_template(loader, name, exc, root) from None
             self.sources[name] = source
             self.references[name] = referenced_templates(source)
 
@@ -71,12 +72,10 @@ class TemplateGraph:
         return {n for name in names for n in self.closure(name) if n in self.sources}
 
 
-def not_utf8(loader: jinja2.FileSystemLoader, name: str, exc: UnicodeDecodeError, root: Path) -> TemplateError:
+def not_utf8_template(loader: jinja2.FileSystemLoader, name: str, exc: UnicodeDecodeError, root: Path) -> TemplateError:
     """The message for a theme template that is not UTF-8 text (Jinja reads every template as UTF-8)."""
     path = next((Path(d) / name for d in loader.searchpath if (Path(d) / name).is_file()), Path(name))
-    line = exc.object[:exc.start].count(b"\n") + 1
-    return TemplateError(f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
-                         path_for_messages(path, root), line,
+    return TemplateError(*not_utf8(exc, path_for_messages(path, root)),
                          hint="save the template with UTF-8 encoding in your editor, or remove it from the theme")
 
 

@@ -39,8 +39,10 @@ class DirectCallContext(Context):
         kind = type(__obj)
         if kind is MethodType:
             key = __obj.__func__
-        elif kind is FunctionType or kind in _BY_CLASS:
-            key = __obj if kind is FunctionType else kind
+        elif kind is FunctionType:
+            key = __obj
+        elif kind in _BY_CLASS:
+            key = kind
         else:
             return super().call(__obj, *args, **kwargs)
         plain = _takes_nothing.get(key)

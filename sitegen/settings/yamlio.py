@@ -271,12 +271,14 @@ def read_text(path: Path, display: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ContentError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            display, line, hint="save the file with UTF-8 encoding in your editor",
-        ) from None
+        raise ContentError(*not_utf8(exc, display), hint="save the file with UTF-8 encoding in your editor") from None
     return normalize_newlines(text)
+
+
+def not_utf8(exc: UnicodeDecodeError, display: str) -> tuple[str, str, int]:
+    """The message, file and line for bytes that are not UTF-8."""
+    data, start = exc.object, exc.start
+    return f"not valid UTF-8 (byte 0x{data[start]:02x} at offset {start})", display, data.count(b"\n", 0, start) + 1
 
 
 def normalize_newlines(text: str) -> str:
