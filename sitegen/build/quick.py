@@ -30,7 +30,7 @@ from ..cache.uptodate import BuildResult
 from ..errors import SitegenError
 from ..pages.fragments import forget_fragments
 from ..pages.spec import PageSpec
-from ..parallel import ordered_map
+from ..parallel import MIN_ITEMS, ordered_map
 from ..settings.config import Settings
 from ..site.image_refs import body_images
 from ..site.sitemodel import Site
@@ -245,6 +245,8 @@ def render_in_place(builder: Builder, rendering: Rendering, specs: list[PageSpec
         return written, rendering.page_key(spec)
 
     rendering.preload({spec.template for spec in specs})
+    if len(specs) >= MIN_ITEMS:
+        rendering.shown.remember(rendering.site.posts)
     changed = []
     for spec, (written, key) in zip(specs, ordered_map(make, range(len(specs)))):
         digests[spec.url] = key

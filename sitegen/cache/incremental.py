@@ -140,17 +140,24 @@ class Inputs:
         if self.recording:
             posts = tuple(posts)
             self._shown_listed.append(posts)
-        tokens = []
+        known = self._listed
+        return [known.get(id(post)) or self._listed_token(post) for post in posts]
+
+    def remember(self, posts: Iterable[Post]) -> None:
+        """What lists show of each of `posts` digested here, in the preview's
+        process, which keeps it: the workers forked for each edit then share
+        it, instead of each digesting every post listed on its pages again."""
         for post in posts:
-            key = self._listed.get(id(post))
-            if key is None:
-                key = self._listed[id(post)] = digest(
-                    post.source, post.url, post.lang, post.title, post.date, post.updated, post.summary,
-                    sorted(post.abstract.items()), post.tag_names, post.reading_minutes, post.image, post.series_name,
-                    sorted((post.series_names or {}).items()),
-                    post.original, post.draft, [t.url for t in post.translations])
-            tokens.append(key)
-        return tokens
+            if id(post) not in self._listed:
+                self._listed_token(post)
+
+    def _listed_token(self, post: Post) -> str:
+        token = self._listed[id(post)] = digest(
+            post.source, post.url, post.lang, post.title, post.date, post.updated, post.summary,
+            sorted(post.abstract.items()), post.tag_names, post.reading_minutes, post.image, post.series_name,
+            sorted((post.series_names or {}).items()),
+            post.original, post.draft, [t.url for t in post.translations])
+        return token
 
 
 def page_dependencies(site: Site, spec: PageSpec, inputs: Inputs) -> list[str]:
