@@ -339,3 +339,24 @@ def test_theme_attribute_lookups_give_jinjas_own_values_and_errors():
     for environment in (TextEscapingEnvironment, jinja2.Environment):
         with pytest.raises(jinja2.UndefinedError, match="'dict object' has no attribute 'nope'"):
             environment(undefined=jinja2.StrictUndefined).from_string("{{ d.nope }}").render(d={})
+
+
+def _xml_char(c: str) -> bool:
+    """XML 1.0's Char production, written out from the specification."""
+    n = ord(c)
+    return n in (0x9, 0xA, 0xD) or 0x20 <= n <= 0xD7FF or 0xE000 <= n <= 0xFFFD or 0x10000 <= n <= 0x10FFFF
+
+
+_NEAR_THE_EDGES = st.sampled_from(["\x00", "\x08", "\x0b", "\x1f", "\t", "\r", "\ud800", "\udfff", "\ufffe", "\uffff",
+                                   "\ufffd", "\ufeff", "\uf000", "\uefff", "é", "’", "\U0001f600"])
+
+
+@settings(max_examples=400)
+@given(st.lists(st.characters(blacklist_categories=()) | _NEAR_THE_EDGES | st.text(max_size=5), max_size=40))
+def test_output_bytes_are_utf8_of_the_text_without_what_xml_forbids(parts):
+    """Every page, feed and sitemap goes through output_bytes: exactly the
+    UTF-8 of the characters XML 1.0 allows, whatever the text holds."""
+    from sitegen.pages.safetext import output_bytes
+
+    text = "".join(parts)
+    assert output_bytes(text) == "".join(c for c in text if _xml_char(c)).encode("utf-8")
