@@ -49,6 +49,10 @@ def make_environment(settings: Settings) -> jinja2.Environment:
         # compare the templates' digests instead and empty the cache when one
         # changed.
         auto_reload=False,
+        # A plain dict instead of Jinja's 400-entry LRU, whose lookups (three a
+        # page: the page's template, what it extends and imports) take a lock
+        # and reorder a queue: a theme has a few dozen templates.
+        cache_size=-1,
         extensions=[FragmentCache],
     )
     env.filters["isodate"] = isodate
