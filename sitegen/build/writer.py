@@ -120,9 +120,11 @@ class InPlaceWriter:
             self._check(folder)
         path = f"{self.output}/{normal}"
         try:
-            with open(path, "rb") as old:
-                if os.fstat(old.fileno()).st_size == len(data) and old.read() == data:
-                    return False
+            # The size first: most edits change it, and then one system call tells.
+            if os.stat(path).st_size == len(data):
+                with open(path, "rb") as old:
+                    if old.read() == data:
+                        return False
         except OSError:
             pass
         # The process in the name: each worker writes a partial file of its own.
