@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from dataclasses import dataclass
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -92,6 +93,9 @@ class Preview:
         self.hosts = hosts
         """The Host headers answered: the server's own names (DNS rebinding)."""
         self.state = BuildState(0)
+        self.recent: deque[BuildState] = deque([self.state], maxlen=16)
+        """The last states, so a tab slower than two publications in a row
+        (an edited page, then the rest of its build) is told both, in order."""
         self.changed = threading.Condition()
         self.dirty = threading.Event()
         self.stopping = threading.Event()
@@ -116,11 +120,16 @@ class Preview:
     def publish(self, state: BuildState) -> None:
         with self.changed:
             self.state = state
+            self.recent.append(state)
             self.changed.notify_all()
 
     def wait_for_state(self, after: BuildState, timeout: float) -> BuildState:
         with self.changed:
             self.changed.wait_for(lambda: self.state is not after or self.stopping.is_set(), timeout)
+            recent = list(self.recent)
+            for earlier, later in zip(recent, recent[1:]):
+                if earlier is after:
+                    return later
             return self.state
 
     def rebuild(self, changed: frozenset[Path] | None = None) -> None:
