@@ -328,3 +328,22 @@ def test_the_preview_reloads_with_the_page_alone_then_finishes(mini_site: Path):
     finally:
         preview.stop()
     assert os.path.isdir(mini_site / ".sitegen-cache/preview")
+
+
+def test_a_full_build_lets_the_last_model_go(followed):
+    """The preview keeps one site model, not the last few: nothing made for
+    a build (imported macros, list items) holds on to it after the next."""
+    import gc
+    import weakref
+
+    site, builder = followed
+    post = site / SECOND  # its page rendered in this process, not in a worker
+    post.write_text(post.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    builder.build(changed={post.resolve()})
+    old = [weakref.ref(builder.last.site), *map(weakref.ref, builder.last.rendering.renderer.site_views.values())]
+    settings = site / "site.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    builder.build(changed={settings.resolve()})
+    assert builder.last.site is not old[0]()
+    gc.collect()
+    assert [ref() for ref in old] == [None] * len(old), "the last build's site model is still held"

@@ -20,7 +20,8 @@ from ..cache.incremental import Inputs, PageReads, TemplateGraph, page_digest, s
 from ..cache.uptodate import BuildResult, digest, fail_if_strict
 from ..errors import SitegenError, path_for_messages
 from ..pages.images import ImageMemo, ImageTable
-from ..pages.render import Renderer, compile_templates, forget_templates, load_locale_data, make_environment
+from ..pages.render import (Renderer, compile_templates, forget_last_build, forget_templates, load_locale_data,
+                            make_environment)
 from ..pages.spec import PageSpec
 from ..parallel import ordered_map
 from ..settings.config import SETTINGS_FILE, Settings, load_settings
@@ -164,6 +165,12 @@ class Builder:
                         return result
                 self.last = None
                 gc.unfreeze()  # the last build's model may go now
+                if self.follow_changes and self._env is not None:
+                    # Collected before this build ends and freezes what is
+                    # left, which would keep the old model's cycles: the
+                    # preview would hold two models.
+                    forget_last_build(self._env[1])
+                    gc.collect()
                 return self._build(strict)
             finally:
                 if self.follow_changes:

@@ -27,6 +27,7 @@ READS = "sitegen_module_reads"
 """The compiled template's name for the context names it reads, or None when it is not shared."""
 
 _LOADS_OTHERS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+_MODULES = "_sitegen_modules"
 _KEPT = 8
 """Modules kept per template: one per set of values (a language) in practice."""
 
@@ -37,6 +38,13 @@ def module_reads(template: nodes.Template, loaded: set[str]) -> tuple[str, ...] 
     if "self" in loaded or next(template.find_all(_LOADS_OTHERS), None) is not None:
         return None
     return tuple(sorted(loaded))
+
+
+def forget_modules(env: jinja2.Environment) -> None:
+    """The modules made for the last build dropped: their values and the last
+    page they were given are of its site model, which must be let go."""
+    for template in (env.cache or {}).values():
+        template.__dict__.pop(_MODULES, None)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -53,7 +61,7 @@ class SharedModuleTemplate(jinja2.Template):
         if reads is None or vars is None or (locals and any(v is not missing for v in locals.values())):
             return super().make_module(vars, shared, locals)
         values = tuple(vars.get(name, missing) for name in reads)
-        kept: list[tuple[tuple[Any, ...], Context, TemplateModule]] = self.__dict__.setdefault("_sitegen_modules", [])
+        kept: list[tuple[tuple[Any, ...], Context, TemplateModule]] = self.__dict__.setdefault(_MODULES, [])
         for known, context, module in kept:
             if all(_same(a, b) for a, b in zip(known, values)):
                 context.parent = vars if shared else dict(vars)

@@ -23,6 +23,7 @@ from .escaping import TextEscapingEnvironment
 from ..errors import TemplateError, path_for_messages
 from ..settings.i18n import Strings, load_strings
 from .fragments import FragmentCache, forget_fragments
+from .imports import forget_modules
 from .images import ImageTable
 from .safetext import output_bytes
 from ..sources.models import Session
@@ -86,6 +87,12 @@ def forget_templates(env: jinja2.Environment, names: Collection[str] | None) -> 
             del env.cache[key]
 
 
+def forget_last_build(env: jinja2.Environment) -> None:
+    """What the environment made from the last build's model: list items and imported macros."""
+    forget_fragments(env)
+    forget_modules(env)
+
+
 def load_locale_data(settings: Settings) -> None:
     """Babel reads a locale's data on first use: read once here, it is shared
     with the forked workers instead of read again by each of them."""
@@ -103,7 +110,7 @@ class Renderer:
         settings = site.settings
         self.env = env or make_environment(settings)
         self.globals = dict(self.env.globals)
-        forget_fragments(self.env)  # made from the last build's model
+        forget_last_build(self.env)
         i18n_dirs = [d / "i18n" for d in settings.theme_dirs]
         self.strings: dict[str, Strings] = {
             lang: load_strings(i18n_dirs, lang, settings.default_lang, settings.root) for lang in settings.codes}
