@@ -1,7 +1,5 @@
 """`python -m sitegen` runs the command line."""
 
-import sys
+from .commands.cli import run
 
-from .commands.cli import main
-
-sys.exit(main())
+run()

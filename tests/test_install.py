@@ -33,7 +33,7 @@ def wheel_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_project_is_named_so_that_pip_finds_it_and_not_the_2010_sitegen():
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["name"] == "sitegen-bilingual"
-    assert project["scripts"] == {"sitegen": "sitegen.commands.cli:main"}
+    assert project["scripts"] == {"sitegen": "sitegen.commands.cli:run"}
     fast = project["optional-dependencies"]["fast"]
     assert [req.split(";")[0] for req in fast] == ["markdown-it-pyrs-abi3>=0.4,<0.5"]  # abi3: 3.11 to 3.14
 

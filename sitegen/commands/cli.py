@@ -46,6 +46,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def run() -> None:
+    """The `sitegen` command and `python -m sitegen`: `main`, then out at once.
+    Python's own exit frees the site model object by object (70 ms at 4,000
+    posts, a fifteenth of a template edit's worth) only for the memory to go
+    back to the system anyway; every file is closed by then, so flushing the
+    standard streams is all that is left to do."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`sitegen build | head`): nothing more to say
+            pass
+    os._exit(code)
+
+
 def short(text: str, limit: int = 200) -> str:
     """A message for one line: no newlines, no screenfuls."""
     text = " ".join(text.split())
