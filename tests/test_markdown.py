@@ -154,3 +154,21 @@ def test_word_count_is_the_number_of_regex_words_in_the_text(pieces):
     import re
     fragment = "".join(pieces)
     assert markdown.count_words(fragment) == len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", fragment)))
+
+
+LINE_PIECES = ["\n", " ", "\t", ">", "-", "*", "+", "1", "12", ".", ")", "|", ":", "x", "- ", "|---|", "\n\n"]
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(LINE_PIECES), max_size=30))
+def test_newline_anchored_line_patterns_find_what_multiline_anchors_find(pieces):
+    """The fast path's line patterns start with the newline before a line and
+    are searched in "\\n" + text (a literal first character is found much
+    faster than "^" is tried): the same lines as "^…$" in MULTILINE mode."""
+    import re
+    text = "".join(pieces)
+    empty_item = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]*$", re.MULTILINE)
+    assert bool(markdown_fast._EMPTY_LIST_ITEM.search("\n" + text)) == bool(empty_item.search(text))
+    delimiter_row = re.compile(r"^[ \t>]*[|:-][|: \t-]*$", re.MULTILINE)
+    anchored = [(m.start(), m.group()[1:]) for m in markdown_fast._TABLE_DELIMITER_ROW.finditer("\n" + text)]
+    assert anchored == [(m.start(), m.group()) for m in delimiter_row.finditer(text)]

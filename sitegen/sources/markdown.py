@@ -115,7 +115,7 @@ def first_paragraph(body_html: str) -> str:
 # `\w` (typographic quotes, dashes, emoji) are made spaces first; the others
 # are letters, whose UTF-8 bytes all map to "a".
 _WORD_MARKS = bytes(97 if byte >= 128 or chr(byte).isalnum() or byte == 95 else 32 for byte in range(256))
-_ASCII = frozenset(map(chr, range(128)))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NON_ASCII_IS_WORD: dict[str, bool] = {}
 
 
@@ -123,7 +123,7 @@ def count_words(body_html: str) -> int:
     """How many `\\w+` words the text of an HTML fragment has."""
     text = _TAG.sub(" ", body_html)
     if not text.isascii():
-        for char in set(text).difference(_ASCII):
+        for char in set(_NON_ASCII.findall(text)):
             is_word = _NON_ASCII_IS_WORD.get(char)
             if is_word is None:
                 is_word = _NON_ASCII_IS_WORD[char] = _WORD.fullmatch(char) is not None

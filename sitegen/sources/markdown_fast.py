@@ -147,11 +147,14 @@ _SPACES_CODE_SPAN = re.compile(r"`[ \n]+`")  # "`  `" keeps its spaces since Com
 _ODD_HOST = re.compile(r"//[^\s/?#)>]*?(?:\[|[^\x00-\x7f]|xn--)", re.IGNORECASE)  # IPv6, IDN
 _MARKUP_IN_ALT = re.compile(r"!\[[^\]]*?[\\&<`*_~\[]")  # alt text is only plain text alike
 _LONG_TILDE_RUN = re.compile(r"^(?![ \t>]*~~~).*~~~", re.MULTILINE)  # "~~~~" inside a line
-_EMPTY_LIST_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]*$", re.MULTILINE)
 _TITLE_AFTER_DEFINITION = re.compile(r"^[ \t]*\[[^\]]+\]:.*\n[ \t]*[\"'(]", re.MULTILINE)
 _ENTITY_IN_DESTINATION = re.compile(r"\]\([^)]*&|^[ \t]*\[[^\]]+\]:[ \t]*\S*&", re.MULTILINE)
 _BRACKET_PAREN_AT_LINE_END = re.compile(r"\]\([ \t]*$", re.MULTILINE)  # "[ref](" then nothing
-_TABLE_DELIMITER_ROW = re.compile(r"^[ \t>]*[|:-][|: \t-]*$", re.MULTILINE)
+# Line patterns start with the newline before the line, searched for in
+# "\n" + text: a pattern starting with a literal is tried only where that
+# character is, where "^" (MULTILINE) is tried at every character of the text.
+_EMPTY_LIST_ITEM = re.compile(r"\n[ \t>]*(?:[-*+]|\d+[.)])[ \t]*(?=\n|\Z)")
+_TABLE_DELIMITER_ROW = re.compile(r"\n[ \t>]*[|:-][|: \t-]*(?=\n|\Z)")
 _BLOCK_START = re.compile(r"[ \t]*(?:[-*+>#<]|\d+[.)]|```|~~~)")
 _QUOTE_LINE = re.compile(r"^[ \t]*>", re.MULTILINE)
 _CONTAINER_MARKERS = re.compile(r"^[ \t]*(?:(?:>|[-*+]|\d+[.)])[ \t]*)+", re.MULTILINE)
@@ -161,11 +164,12 @@ def _table_differs(text: str) -> bool:
     """Where the two disagree on what is a table: a header line without "|",
     a delimiter row of dashes only, a table near a quote's lazy lines, a line
     starting another block read as a row."""
-    for row in _TABLE_DELIMITER_ROW.finditer(text):
-        delimiters = row.group()
+    for row in _TABLE_DELIMITER_ROW.finditer("\n" + text):
+        # Offsets in `text`: the match starts with the newline before the row.
+        delimiters, row_start, row_end = row.group()[1:], row.start(), row.end() - 1
         if "-" not in delimiters:
             continue
-        end = max(row.start() - 1, 0)
+        end = max(row_start - 1, 0)
         header = text[text.rfind("\n", 0, end) + 1:end]
         if "|" not in delimiters and ":" not in delimiters:
             if "|" in header:
@@ -173,7 +177,7 @@ def _table_differs(text: str) -> bool:
             continue
         if "|" not in header or "\\|" in header or _QUOTE_LINE.search(text):
             return True
-        for line in text[row.end() + 1:].split("\n"):
+        for line in text[row_end + 1:].split("\n"):
             if not line.strip():
                 break
             if _BLOCK_START.match(line):
@@ -210,13 +214,13 @@ def _symbol_beside_delimiter(text: str) -> bool:
 
 
 def _needs_python(text: str) -> bool:
-    if "[^" in text or "^[" in text:  # footnotes: only markdown-it-py's plugin gives our markup
+    if "^" in text and ("[^" in text or "^[" in text):  # footnotes: only markdown-it-py's plugin gives our markup
         return True
     if not text.endswith("\n") and ("```" in text or "~~~" in text):
         return True  # a fence left open at the very end gains a newline
     if "~~~" in text and _LONG_TILDE_RUN.search(text):
         return True
-    if _table_differs(text) or _EMPTY_LIST_ITEM.search(text) or (">" in text and _block_after_quote(text)):
+    if _table_differs(text) or _EMPTY_LIST_ITEM.search("\n" + text) or (">" in text and _block_after_quote(text)):
         return True
     if "\t" in text and any("\t" in markers for markers in _CONTAINER_MARKERS.findall(text)):
         return True  # tab stops after quote and list markers
