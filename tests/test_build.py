@@ -299,3 +299,21 @@ def test_every_feed_names_itself_its_page_and_its_language(built_mini: Path):
         assert selves == [(f"https://ada.example/{feed}", "application/rss+xml")], feed
         assert channel.findtext("link") == f"https://ada.example{page_url}", feed
         assert channel.findtext("language") == lang, feed
+
+
+def test_the_workers_take_list_pages_and_feeds_among_the_post_pages_not_last():
+    """A tag page, the archive, a feed or the sitemap costs up to 300 post
+    pages: the build hands them out in two parts among the post pages, and
+    the last third of the jobs are post pages that two workers share evenly."""
+    from sitegen.build.builder import Batch, Job, render_order
+    from sitegen.pages.spec import PageSpec
+
+    kinds = ["home", "blog", "archive", "tag", *["post"] * 90, "tag", "archive", *["post"] * 60, "page"]
+    batch = Batch(pages=[PageSpec(f"/{n}/", kind, "en", f"{kind}.html", "x") for n, kind in enumerate(kinds)])
+    batch.jobs = [Job(f"{n}/index.html", bytes) for n in range(len(kinds))]
+    batch.jobs += [Job("feed.xml", bytes), Job("sitemap.xml", bytes)]
+    order = render_order(batch)
+    assert sorted(order) == list(range(len(batch.jobs)))
+    heavy = {n for n, kind in enumerate(kinds) if kind != "post"} | {len(kinds), len(kinds) + 1}
+    runs = "".join("h" if n in heavy else "p" for n in order)
+    assert re.fullmatch(r"p{50}h+p{50}h+p{50}", runs), runs

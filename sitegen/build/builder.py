@@ -378,7 +378,10 @@ class Builder:
         rendering.preload({spec.template for spec in batch.pages})
         report = (lambda done, total: self.progress("rendering pages", done, total)) if self.progress else None
         # Workers get indices: a page's spec would drag its posts' whole graph through pickle.
-        results = ordered_map(make, range(len(batch.jobs)), progress=report, renew_workers=True)
+        order = render_order(batch)
+        results: list[tuple[bool, tuple[str, PageReads] | None]] = [(False, None)] * len(batch.jobs)
+        for index, result in zip(order, ordered_map(make, order, progress=report, renew_workers=True)):
+            results[index] = result
         for index, (job, (changed, keyed)) in enumerate(zip(batch.jobs, results)):
             out.note(job.path, changed)
             if keyed is not None:
@@ -399,6 +402,23 @@ class Builder:
             self.page_digests, self.output_key, self.produced = last
             raise
         return after_swap
+
+
+def render_order(batch: Batch) -> list[int]:
+    """The jobs' indices in the order the workers take them. A page listing
+    many posts (a tag, the archive, an expertise area), a feed or the sitemap
+    costs up to 300 post pages; last in the jobs, they kept one worker busy
+    for a quarter of a second after the other had finished (4,000 posts).
+    Among the post pages, they leave the last batches to post pages, which
+    the workers share out evenly. They go in two parts, a third of the way
+    and two thirds: each part reads every post (so copies the memory pages
+    it touches), and both workers doing that at once raised the peak
+    memory of a 4,000-post build from 143 to 150 MiB."""
+    posts = [index for index, spec in enumerate(batch.pages) if spec.kind == "post"]
+    others = [index for index, spec in enumerate(batch.pages) if spec.kind != "post"]
+    others += range(len(batch.pages), len(batch.jobs))
+    third, half = len(posts) // 3, len(others) // 2
+    return posts[:third] + others[:half] + posts[third:2 * third] + others[half:] + posts[2 * third:]
 
 
 @contextmanager
