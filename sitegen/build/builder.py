@@ -22,6 +22,7 @@ from ..errors import SitegenError, path_for_messages
 from ..pages.images import ImageMemo, ImageTable
 from ..pages.render import (Renderer, compile_templates, forget_last_build, forget_templates, load_locale_data,
                             make_environment)
+from ..pages.kinds import kind_of
 from ..pages.spec import PageSpec
 from ..parallel import ordered_map
 from ..settings.config import SETTINGS_FILE, Settings, load_settings
@@ -414,8 +415,9 @@ def render_order(batch: Batch) -> list[int]:
     and two thirds: each part reads every post (so copies the memory pages
     it touches), and both workers doing that at once raised the peak
     memory of a 4,000-post build from 143 to 150 MiB."""
-    posts = [index for index, spec in enumerate(batch.pages) if spec.kind == "post"]
-    others = [index for index, spec in enumerate(batch.pages) if spec.kind != "post"]
+    light = [kind_of(spec).light for spec in batch.pages]
+    posts = [index for index, is_light in enumerate(light) if is_light]
+    others = [index for index, is_light in enumerate(light) if not is_light]
     others += range(len(batch.pages), len(batch.jobs))
     third, half = len(posts) // 3, len(others) // 2
     return posts[:third] + others[:half] + posts[third:2 * third] + others[half:] + posts[2 * third:]

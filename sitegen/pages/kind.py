@@ -27,6 +27,9 @@ class Kind:
     """In the sitemap and with breadcrumbs; else the head says noindex."""
     trail_root: ClassVar[bool] = False
     """Where breadcrumb trails start (the home page): no BreadcrumbList of its own."""
+    light: ClassVar[bool] = False
+    """One of the many pages that each show one record (a post's): the build
+    hands out the heavier others, which list many records, among them."""
 
     def pages(self, site: Site, lang: str) -> Iterator[PageSpec]:
         raise NotImplementedError

@@ -99,6 +99,7 @@ class Blog(Kind):
 
 class PostPage(Kind):
     names = ("post",)
+    light = True
     crumbs = staticmethod(blog_crumb)
     jsonld_nodes = staticmethod(blog_posting)
 
