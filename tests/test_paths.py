@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.errors import path_for_messages
 from sitegen.sources.context import display_path
@@ -41,3 +43,20 @@ def test_the_output_folder_is_shown_through_a_symbolic_link(tmp_path: Path):
     os.symlink(site, link)
     assert path_for_messages(link / "public", site, resolve=True) == "public"
     assert path_for_messages(link / "public", site) == str(link / "public")
+
+
+URL_PIECES = ["/", "//", ".", "..", "a", "fr", "posts", "x.html", "%2F", "-", "é", "index.html", ".well-known"]
+
+
+@settings(max_examples=800, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=10))
+def test_output_files_are_the_normalised_urls(pieces):
+    """`output_file` answers most URLs without normalising them: the same file
+    as normalising every URL, so the collision check sees what is written."""
+    import posixpath
+    from sitegen.site.urls import output_file
+    url = "".join(pieces)
+    path = posixpath.normpath("/" + url).lstrip("/")
+    path = "" if path == "." else path
+    expected = ((path + "/" if path else "") + "index.html") if not path or url.endswith("/") else path
+    assert output_file(url) == expected

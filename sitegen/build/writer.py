@@ -46,13 +46,17 @@ def check_collisions(claims: list[Claim]) -> None:
         owners[path] = source
     # A file where another source needs a folder (`feed.xml` and
     # `feed.xml/index.html`) cannot both be written either.
+    folders: set[str] = set()
+    """Folders known to be no file, nor any folder above them (every file
+    but the first in a folder stops there)."""
     for path, source in owners.items():
         folder = posixpath.dirname(path)
-        while folder:
+        while folder and folder not in folders:
             if folder in owners:
                 raise ContentError(
                     f"'{folder}' is a file of {owners[folder]} and a folder of {source} ('{path}')",
                     hint="give one of them another slug (front matter 'slug:'), file name or alias")
+            folders.add(folder)
             folder = posixpath.dirname(folder)
 
 

@@ -130,6 +130,8 @@ def output_file(url: str) -> str:
     # would really write and the collision check sees them; `..` cannot climb
     # above the root.
     trailing = url.endswith("/")
+    if trailing and url.startswith("/") and "//" not in url and "/." not in url:
+        return url[1:] + "index.html"  # already normal: nearly every page's URL
     path = posixpath.normpath("/" + url).lstrip("/")
     if path == ".":
         path = ""
