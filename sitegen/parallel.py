@@ -71,10 +71,12 @@ def ordered_map(task: Callable[[Any], Any], items: Sequence[Any], min_items: int
     _task = task
     # Frozen, the objects the workers inherit are left out of collections,
     # which would otherwise walk them, and so copy their memory pages, in
-    # every worker.
+    # every worker. Workers collect even when this process does not (a
+    # one-off build): rendering leaves cycles behind.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=4 if renew_workers else None) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable,
+                                                      maxtasksperchild=4 if renew_workers else None) as pool:
             parts = pool.imap(_run, [items[part.start:part.stop] for part in batches(len(items), workers)])
             if meanwhile is not None:
                 meanwhile()

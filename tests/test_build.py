@@ -317,3 +317,24 @@ def test_the_workers_take_list_pages_and_feeds_among_the_post_pages_not_last():
     heavy = {n for n, kind in enumerate(kinds) if kind != "post"} | {len(kinds), len(kinds) + 1}
     runs = "".join("h" if n in heavy else "p" for n in order)
     assert re.fullmatch(r"p{50}h+p{50}h+p{50}", runs), runs
+
+
+def _collecting(_item: int) -> tuple[bool, int]:
+    import gc
+    return gc.isenabled(), os.getpid()
+
+
+def test_build_workers_collect_garbage_even_when_the_build_process_does_not(monkeypatch):
+    """A one-off build runs without the garbage collector in its own process
+    (no holes among the memory pages its workers share); rendering leaves
+    cycles behind, so the forked workers must collect their own."""
+    import gc
+    from sitegen.parallel import ordered_map
+    monkeypatch.setenv("SITEGEN_JOBS", "2")
+    gc.disable()
+    try:
+        results = ordered_map(_collecting, range(200), renew_workers=True)
+    finally:
+        gc.enable()
+    assert len({pid for _, pid in results} - {os.getpid()}) >= 1, "no worker was forked"
+    assert all(enabled for enabled, _ in results)
