@@ -376,3 +376,22 @@ def test_global_changes_rerender_everything(mini_site: Path, monkeypatch, change
     if change == "theme string":
         assert "Aller au texte" in (mini_site / "public/fr/index.html").read_text(encoding="utf-8")
     assert_same_as_full_build(mini_site, mini_site / "public")
+
+
+@pytest.mark.parametrize("entries", [0, 15, 16, 65535, 65536])
+def test_the_cache_written_an_entry_at_a_time_is_the_whole_encoding(tmp_path: Path, entries: int):
+    """store.prepare writes the cache a map entry at a time, never all of it
+    in memory: the same bytes as encoding it whole, for every size of map
+    header, records, dates and tuples included."""
+    import io
+    from datetime import date
+    from sitegen.cache import cachefile
+    from sitegen.sources.models import TagLink
+    state = {"version": [4, "x"], "records": {f"content/posts/{n}.md": (f"h{n}", TagLink("é", "e", "/tags/e/", "/f"),
+                                                                          [date(2026, 1, n % 28 + 1)])
+                                              for n in range(entries)},
+             "pages": {str(n): "d" for n in range(entries)}, "produced": ["a", "b"], "images": {}, "output": "/o"}
+    written = io.BytesIO()
+    cachefile.write(written, state)
+    assert written.getvalue() == cachefile.dumps(state)
+    assert cachefile.loads(written.getvalue()) == state

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -42,6 +42,31 @@ def dumps(value: Any) -> bytes:
     """Encode plain values, tuples, dates, paths and sitegen's records.
     RecursionError on absurd nesting, TypeError on any other type."""
     return _encoder.encode(_plain(value))
+
+
+def write(file: BinaryIO, value: dict[str, Any]) -> None:
+    """`file.write(dumps(value))`, a map entry at a time, and the entries of
+    its mappings likewise: the whole cache (17 MB at 4,000 posts, every
+    record encoded twice on the way) was in memory at once, the peak of
+    every build that writes it. The bytes are `dumps`'s: msgpack's shortest
+    map headers, the entries in their order."""
+    file.write(_map_header(len(value)))
+    for key, item in value.items():
+        file.write(dumps(key))
+        if type(item) is dict:
+            file.write(_map_header(len(item)))
+            for inner_key, inner in item.items():
+                file.write(dumps(inner_key) + dumps(inner))
+        else:
+            file.write(dumps(item))
+
+
+def _map_header(count: int) -> bytes:
+    if count < 16:
+        return bytes([0x80 | count])  # fixmap
+    if count < 1 << 16:
+        return b"\xde" + count.to_bytes(2, "big")  # map 16
+    return b"\xdf" + count.to_bytes(4, "big")  # map 32
 
 
 def loads(data: bytes) -> Any:

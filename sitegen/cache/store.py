@@ -76,13 +76,13 @@ def prepare(root: Path, memory: BuildMemory, notes: list[str]) -> Callable[[], N
     partial = path.with_suffix(".partial")
     memo, produced = memory.memo, memory.produced
     try:
-        payload = cachefile.dumps({
-            "version": [CACHE_FORMAT, __version__], "settings_key": memo.settings_key,
-            "records": memo.records, "stats": memo.stats, "hashes": memo.hashes,
-            "pages": memory.page_digests, "output": memory.output_key,
-            "produced": sorted(produced) if produced is not None else None, "images": memory.images})
         partial.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(payload)
+        with partial.open("wb") as file:
+            cachefile.write(file, {
+                "version": [CACHE_FORMAT, __version__], "settings_key": memo.settings_key,
+                "records": memo.records, "stats": memo.stats, "hashes": memo.hashes,
+                "pages": memory.page_digests, "output": memory.output_key,
+                "produced": sorted(produced) if produced is not None else None, "images": memory.images})
     except (RecursionError, TypeError, OverflowError, OSError) as exc:
         partial.unlink(missing_ok=True)
         path.unlink(missing_ok=True)
