@@ -62,13 +62,13 @@ def _likely_name(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
-def check_name(path: Path, name: str, root: Path) -> None:
+def check_name(path: Path | str, name: str, root: Path) -> None:
     """NameNotText when `name` holds bytes that were not UTF-8 (Python keeps them as lone surrogates)."""
     if not name.isascii():
         try:
             name.encode("utf-8")
         except UnicodeEncodeError:
-            raise NameNotText(path, root) from None
+            raise NameNotText(Path(path), root) from None
 
 
 # Where links may lead besides the site: the themes that ship with sitegen.
