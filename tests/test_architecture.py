@@ -140,3 +140,16 @@ def test_the_cache_folder_and_its_files_are_named_in_one_module():
 ])
 def test_a_cache_file_named_elsewhere_is_caught(code, named):
     assert bool(cache_names(code, "planted.py")) is named
+
+
+def test_the_builder_starts_reading_before_the_rendering_stage_is_imported():
+    """Jinja, the page kinds, feeds and calendars (80 ms of imports) load
+    while the reading workers work (Builder._prepare_rendering), not before
+    they start: a module-level import of them in the builder would hold up
+    every cold build's one-core start."""
+    rendering = ["jinja2", "icalendar", "sitegen.pages.render", "sitegen.pages.kinds", "sitegen.build.quick",
+                 "sitegen.build.gather", "sitegen.cache.incremental"]
+    code = ("import sys, sitegen.build.builder; "
+            f"print(' '.join(name for name in {rendering!r} if name in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert loaded.stdout.split() == []

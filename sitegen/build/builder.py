@@ -10,19 +10,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Collection, Iterator
+from typing import TYPE_CHECKING, Callable, Collection, Iterator
 
 import filelock
-import jinja2
 
 from ..cache import layout, store, uptodate
-from ..cache.incremental import Inputs, PageReads, TemplateGraph, page_digest, site_digest, theme_inputs
 from ..cache.uptodate import BuildResult, digest, fail_if_strict
 from ..errors import SitegenError, path_for_messages
-from ..pages.images import ImageMemo, ImageTable
-from ..pages.render import (Renderer, compile_templates, forget_last_build, forget_templates, load_locale_data,
-                            make_environment)
-from ..pages.kinds import kind_of
+from ..pages.images import ImageMemo, ImageTable, load_pillow
 from ..pages.spec import PageSpec
 from ..parallel import ordered_map
 from ..settings.config import SETTINGS_FILE, Settings, load_settings
@@ -32,10 +27,18 @@ from ..site.sitemodel import Site, build_site
 from ..site.urls import output_file
 from ..sources.models import Sources
 from ..sources.readers import ReadMemo, read_sources
-from . import quick
-from .gather import Plan, file_copies, gather
 from .outputdir import OutputError, check_output_folder, disk_error
 from .writer import StagedOutput, UpdatedOutput
+
+# The rendering stage (Jinja, the page kinds, feeds, calendars: 80 ms of
+# imports) is imported in the methods that use it, first while the reading
+# workers work (_prepare_rendering), not before they start.
+if TYPE_CHECKING:
+    import jinja2
+
+    from ..cache.incremental import Inputs, PageReads, TemplateGraph
+    from . import quick
+    from .gather import Plan
 
 LOCK_PATIENCE = 600.0
 """Seconds a build waits for another build of the same site before giving up."""
@@ -90,6 +93,8 @@ class Rendering:
 
     def page_key_and_reads(self, spec: PageSpec) -> tuple[str, PageReads]:
         """The page's digest, and the sources it shows (recorded while digesting)."""
+        from ..cache.incremental import page_digest
+
         self.shown.take_reads()
         key = page_digest(self.site, spec, self.everywhere, self.templates, self.shown)
         return key, self.shown.take_reads()
@@ -161,6 +166,8 @@ class Builder:
         with build_lock(self.root):
             try:
                 if changed is not None and not strict and self.follow_changes:
+                    from . import quick
+
                     result = quick.rebuild(self, changed, pages_written)
                     if result is not None:
                         return result
@@ -170,6 +177,8 @@ class Builder:
                     # Collected before this build ends and freezes what is
                     # left, which would keep the old model's cycles: the
                     # preview would hold two models.
+                    from ..pages.render import forget_last_build
+
                     forget_last_build(self._env[1])
                     gc.collect()
                 return self._build(strict)
@@ -196,6 +205,9 @@ class Builder:
         # Every source is read and the site model made before a page renders:
         # pages show other records (listings, tags, translations).
         sources, site = self._read(settings, current.settings_key)
+        from . import quick
+        from .gather import file_copies, gather
+
         # Images are measured before pages render: pages show each one's size and variants.
         copies = file_copies(site)
         images = self._measure_images(site, copies)
@@ -242,8 +254,11 @@ class Builder:
 
     def _prepare_rendering(self, settings: Settings) -> None:
         """Done while the workers read, in a process that would only wait:
-        the templates compiled and Babel's locale data read, for the
-        rendering workers to inherit."""
+        the rendering stage imported, the templates compiled, Babel's locale
+        data read and Pillow loaded, for the rendering workers to inherit."""
+        from ..cache.incremental import TemplateGraph
+        from ..pages.render import compile_templates, load_locale_data
+
         first = self._env is None
         env = self._environment(settings)
         if first:
@@ -255,6 +270,7 @@ class Builder:
             compile_templates(env)
             self._compiled_from = sources
         load_locale_data(settings)
+        load_pillow()
 
     def _measure_images(self, site: Site, copies: list[FileCopy]) -> ImageTable:
         settings = site.settings
@@ -277,6 +293,8 @@ class Builder:
         return lambda: [install() for install in installs]
 
     def _environment(self, settings: Settings) -> jinja2.Environment:
+        from ..pages.render import make_environment
+
         key = digest(settings.theme_dirs, settings.default_lang, settings.base_url)
         if self._env is None or self._env[0] != key:
             # Compiled templates stay in memory: a bytecode cache on disk is
@@ -289,6 +307,9 @@ class Builder:
         """The theme's templates as they are now; those edited since they were
         compiled are dropped from the environment's cache (compared by their
         text: file times can miss an edit)."""
+        from ..cache.incremental import TemplateGraph
+        from ..pages.render import forget_templates
+
         graph = TemplateGraph(env, root)
         before = self._compiled_from
         forget_templates(env, None if before is None else
@@ -297,6 +318,9 @@ class Builder:
         return graph
 
     def _rendering(self, site: Site, specs: list[PageSpec], images: ImageTable, settings_hash: str) -> Rendering:
+        from ..cache.incremental import Inputs, site_digest, theme_inputs
+        from ..pages.render import Renderer
+
         settings = site.settings
         env = self._environment(settings)
         graph = self.templates_now(env, settings.root)
@@ -415,6 +439,8 @@ def render_order(batch: Batch) -> list[int]:
     and two thirds: each part reads every post (so copies the memory pages
     it touches), and both workers doing that at once raised the peak
     memory of a 4,000-post build from 143 to 150 MiB."""
+    from ..pages.kinds import kind_of
+
     light = [kind_of(spec).light for spec in batch.pages]
     posts = [index for index, is_light in enumerate(light) if is_light]
     others = [index for index, is_light in enumerate(light) if not is_light]
