@@ -378,6 +378,21 @@ def test_global_changes_rerender_everything(mini_site: Path, monkeypatch, change
     assert_same_as_full_build(mini_site, mini_site / "public")
 
 
+@pytest.mark.parametrize("blocked", ["build.partial", "unchanged.partial"])
+def test_a_cache_that_cannot_be_written_is_left_out_with_a_note(mini_site: Path, blocked: str):
+    """The cache only saves time: a build that cannot write it (here a folder
+    stands where it writes it) still builds the whole site, and says so."""
+    (mini_site / ".sitegen-cache" / blocked).mkdir(parents=True)
+    result = run_sitegen("build", cwd=mini_site)
+    assert result.returncode == 0, result.stderr
+    assert (mini_site / "public/index.html").is_file()
+    if blocked == "build.partial":
+        assert "warning: the build cache was not saved" in result.stderr
+        assert not (mini_site / ".sitegen-cache" / "build.msgpack").exists()
+    again = run_sitegen("build", cwd=mini_site)
+    assert again.returncode == 0, again.stderr
+
+
 @pytest.mark.parametrize("entries", [0, 15, 16, 65535, 65536])
 def test_the_cache_written_an_entry_at_a_time_is_the_whole_encoding(tmp_path: Path, entries: int):
     """store.prepare writes the cache a map entry at a time, never all of it

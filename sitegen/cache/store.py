@@ -84,8 +84,11 @@ def prepare(root: Path, memory: BuildMemory, notes: list[str]) -> Callable[[], N
                 "pages": memory.page_digests, "output": memory.output_key,
                 "produced": sorted(produced) if produced is not None else None, "images": memory.images})
     except (RecursionError, TypeError, OverflowError, OSError) as exc:
-        partial.unlink(missing_ok=True)
-        path.unlink(missing_ok=True)
+        for stale in (partial, path):  # half a file, or the last build's, which no longer matches
+            try:
+                stale.unlink(missing_ok=True)
+            except OSError:
+                pass  # a folder in its place: the next build reads nothing there either
         notes.append(f"the build cache was not saved ({type(exc).__name__}: {exc}); "
                      "the next build renders everything")
         return lambda: None

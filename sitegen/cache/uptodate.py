@@ -205,7 +205,10 @@ def prepare_record(root: Path, current: Fingerprint, *, until: float | None, pag
     try:
         partial.write_bytes(msgspec.msgpack.encode(record))
     except OSError:
-        partial.unlink(missing_ok=True)
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass  # a folder in its place: the next build is simply not skipped
         return lambda: None
 
     def install() -> None:
