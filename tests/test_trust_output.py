@@ -306,6 +306,54 @@ def test_a_damaged_cache_is_reported_once_and_ignored(mini_site: Path, damage: s
     assert "unchanged pages reused" in again.stdout
 
 
+PLANTED_LINKS = ["the cache folder", "the build lock", "the cache file being written", "a cached social image",
+                 "a cached image folder"]
+
+
+@pytest.mark.parametrize("planted", PLANTED_LINKS)
+def test_a_link_planted_in_the_cache_folder_is_refused_and_nothing_is_written_or_published_through_it(
+        mini_site: Path, tmp_path: Path, planted: str):
+    """A repository may carry links in `.sitegen-cache/`, where sitegen makes
+    none: through one a build wrote the cache over a file outside the site,
+    or published a file outside it (/proc/self/environ…) as a social image."""
+    assert run_sitegen("build", cwd=mini_site).returncode == 0
+    before = tree(mini_site / "public")
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("AWS_SECRET=hunter2\n", encoding="utf-8")
+    cache = mini_site / ".sitegen-cache"
+    social = sorted((cache / "social").glob("*.png"))
+    assert social, "the build keeps its social images in the cache"
+    link, target = {
+        "the cache folder": (cache, secret.parent),
+        "the build lock": (cache / "build.lock", secret),
+        "the cache file being written": (cache / "build.partial", secret),
+        "a cached social image": (social[0], secret),
+        "a cached image folder": (cache / "images", secret.parent),
+    }[planted]
+    if link.is_dir() and not link.is_symlink():
+        shutil.rmtree(link)
+    else:
+        link.unlink(missing_ok=True)
+    link.symlink_to(target)
+    edit_a_post(mini_site)
+    result = run_sitegen("build", "--no-cache", cwd=mini_site)
+    assert result.returncode == 1, result.stderr
+    no_traceback(result)
+    # sitegen's own refusal, before the lock is opened (filelock 4 refuses a linked lock file itself; the
+    # 3.12 that pyproject.toml allows opened it with O_TRUNC, emptying the file it points to).
+    assert "sitegen's cache folder" in result.stderr and "hint: " in result.stderr, result.stderr
+    assert secret.read_text(encoding="utf-8") == "AWS_SECRET=hunter2\n", "written through the link"
+    assert sorted(p.name for p in secret.parent.iterdir()) == ["secret.txt"]
+    assert tree(mini_site / "public") == before, "the last good output is left as it was"
+    if cache.is_symlink():
+        cache.unlink()
+    else:
+        shutil.rmtree(cache)
+    assert run_sitegen("build", cwd=mini_site).returncode == 0
+    assert b"hunter2" not in b"".join(tree(mini_site / "public").values())
+
+
 # -- 3. never a mix -------------------------------------------------------------
 
 def start_build(site: Path, *args: str, env: dict[str, str] | None = None,

@@ -453,6 +453,7 @@ def render_order(batch: Batch) -> list[int]:
 def build_lock(root: Path) -> Iterator[None]:
     """Holds `.sitegen-cache/build.lock` (the OS frees it if the process dies)."""
     path = root / layout.LOCK
+    layout.refuse_links(root)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = filelock.FileLock(str(path), thread_local=False)

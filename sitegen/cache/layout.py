@@ -16,7 +16,10 @@ relative to the site root.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+from ..errors import SitegenError, path_for_messages
 
 CACHE_DIR = Path(".sitegen-cache")
 BUILD_STATE = CACHE_DIR / "build.msgpack"
@@ -33,3 +36,33 @@ LEGACY_FILES = (CACHE_DIR / "build.pickle", IMAGE_VARIANTS / "memo.json", LEGACY
 """Left by earlier versions and never loaded (a pickle runs code): removed by the next build."""
 LEGACY_FOLDERS = (CACHE_DIR / "templates",)
 """Jinja bytecode of earlier versions (loaded with marshal, which runs code): removed."""
+
+
+class PlantedLink(SitegenError):
+    """A symbolic link at or in the cache folder, where sitegen makes none."""
+
+
+def refuse_links(root: Path) -> None:
+    """Refuse a symbolic link at `.sitegen-cache/` or anywhere in it, before a
+    build opens anything there. sitegen makes none; one that a repository
+    carries would have the build write through it outside the site (the lock,
+    the cache files) or publish the file it points to as a cached image.
+    The preview's output folder is not walked: it is an output folder, whose
+    writers check their own way (build/writer.py)."""
+    folder = root / CACHE_DIR
+    hint = "delete the .sitegen-cache folder (it only makes builds faster), then build again"
+    if folder.is_symlink():
+        raise PlantedLink(f"sitegen's cache folder is a symbolic link (to {os.readlink(folder)}); sitegen keeps "
+                          "its cache in a folder of its own inside the site", path_for_messages(folder, root),
+                          hint="delete the link; the next build makes the folder")
+    preview = str(root / PREVIEW)
+    pending = [str(folder)] if folder.is_dir() else []
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    raise PlantedLink(f"a symbolic link (to {os.readlink(entry.path)}) in sitegen's cache folder, "
+                                      "where sitegen makes none: a build would write or read through it",
+                                      path_for_messages(Path(entry.path), root), hint=hint)
+                if entry.is_dir(follow_symlinks=False) and entry.path != preview:
+                    pending.append(entry.path)
