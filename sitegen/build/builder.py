@@ -93,11 +93,7 @@ class Rendering:
 
     def page_key_and_reads(self, spec: PageSpec) -> tuple[str, PageReads]:
         """The page's digest, and the sources it shows (recorded while digesting)."""
-        from ..cache.incremental import page_digest
-
-        self.shown.take_reads()
-        key = page_digest(self.site, spec, self.everywhere, self.templates, self.shown)
-        return key, self.shown.take_reads()
+        return self.shown.digest_page(self.site, spec, self.everywhere, self.templates)
 
     def feed_key(self, output: Output) -> str:
         """A feed changes only with the posts it lists."""

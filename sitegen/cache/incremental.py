@@ -124,6 +124,13 @@ class Inputs:
             self._whole.append(items)
         return [f"{item.source}={self.hashes.get(item.source, '')}" for item in items]
 
+    def digest_page(self, site: Site, spec: PageSpec, global_digest: str,
+                    templates: dict[str, str]) -> tuple[str, PageReads]:
+        """The page's digest, and the sources it shows (recorded while digesting)."""
+        self.take_reads()
+        key = page_digest(site, spec, global_digest, templates, self)
+        return key, self.take_reads()
+
     def take_reads(self) -> PageReads:
         """The sources `whole` and `listed` were asked for since the last call:
         what the page being digested shows whole, and the posts it lists."""
