@@ -184,8 +184,9 @@ def test_awkward_wordpress_export(site: Path, old_site: str, tmp_path: Path):
     assert "- Unit tests\n- Craft\n- Écoles & universités\n" in tom and "Uncategorized" not in tom
     # Shortcodes: gallery images downloaded, embeds as links, the unknown one left and reported.
     assert "/uploads/2021/03/photo-one.jpg" in tom and (site / "content/static/uploads/2021/03/photo-two.jpg").is_file()
-    assert "<https://vimeo.com/123456>" in tom and "<https://www.youtube.com/watch?v=dQw4w9WgXcQ>" in tom
-    assert '[contact-form-7 id="42" title="Contact"]' in tom
+    assert "[Video on Vimeo](https://vimeo.com/123456)" in tom
+    assert "[Video on YouTube](https://www.youtube.com/watch?v=dQw4w9WgXcQ)" in tom
+    assert '\\[contact-form-7 id="42" title="Contact"\\]' in tom  # left as text: escaped, shown as written
     assert "content/posts/2021-03-03-tom-jerry.md: [contact-form-7]" in result.stdout
     # An image that is not there any more stays remote and is reported, the import goes on.
     assert f"{old_site}/wp-content/uploads/2021/03/missing.png" in tom

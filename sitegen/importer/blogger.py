@@ -24,7 +24,7 @@ KINDS = {"post": "post", "page": "page", "comment": "comment"}
 
 def read_blogger(root: Element, shown: str) -> Export:
     site_url = alternate(root)
-    export = Export("Blogger", site_url.rstrip("/"), [])
+    export = Export("Blogger", site_url.rstrip("/"), [], autop=False)
     comments: list[tuple[str, Comment]] = []
     for entry in root.findall(f"{ATOM}entry"):
         kind = entry_kind(entry)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -10,14 +9,16 @@ from typing import Callable
 import yaml
 from bs4 import BeautifulSoup
 
-from .html2md import to_markdown
-from .plan import Planned, link_key
-from .records import Comment
+from .bodies import convert_body
+from .comments import count, threads
+from .links import LinkIndex, absolutize
+from .plan import Planned
 from .shortcodes import Shortcodes
 from .text import plain_text
 
 ABSTRACT = re.compile(r"^\s*\[([a-z]{2,3})\]\s*(.+)$", re.S)
 DRAFT_STATUS = {"draft", "pending", "private"}
+MAX_SUMMARY = 600
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Converted:
     unknown_shortcodes: list[str] = field(default_factory=list)
     draft: bool = False
     comments: int = 0
+    notes: list[str] = field(default_factory=list)  # what changed or was left out, for the report
 
 
 @dataclass
@@ -38,14 +40,22 @@ class Context:
     media: Callable[[str], str]
     shortcodes: Shortcodes
     comments: bool = True
+    autop: bool = True  # WordPress content (wpautop); Blogger's is HTML as it is
+    index: LinkIndex | None = None
+
+    def link_index(self) -> LinkIndex:
+        if self.index is None:
+            self.index = LinkIndex(self.site_url, self.links)
+        return self.index
 
 
 def convert(p: Planned, ctx: Context) -> Converted:
     item = p.item
-    body_html, unknown = ctx.shortcodes.expand(item.content, item.id, set(ctx.codes))
     abstract: dict[str, str] = {}
-    markdown = to_markdown(body_html, [lambda soup: take_abstract(soup, p.lang, ctx.codes, abstract),
-                                       lambda soup: rewrite(soup, ctx)])
+    body = convert_body(item.content, autop=ctx.autop, shortcodes=ctx.shortcodes, post_id=item.id,
+                        ignore=set(ctx.codes),
+                        hooks=[lambda soup: take_abstract(soup, p.lang, ctx.codes, abstract),
+                               lambda soup: rewrite(soup, ctx, item.link)])
     draft = item.status in DRAFT_STATUS or item.password
     meta: dict = {"title": p.title}
     if item.kind == "post":
@@ -55,7 +65,7 @@ def convert(p: Planned, ctx: Context) -> Converted:
     meta["slug"] = p.slug
     if item.kind == "post" and item.tags:
         meta["tags"] = item.tags
-    summary = plain_text(item.excerpt)
+    summary = plain_text(item.excerpt) or teaser_summary(body.teaser)
     if summary:
         meta["summary"] = summary
     if abstract and item.kind == "post":
@@ -66,11 +76,18 @@ def convert(p: Planned, ctx: Context) -> Converted:
         meta["translation_key"] = p.translation_key
     if p.aliases:
         meta["aliases"] = p.aliases
-    comments = [comment_data(c) for c in item.comments] if ctx.comments and item.kind == "post" else []
+    notes = list(body.notes)
+    comments = threads(item.comments, notes) if ctx.comments else []
     if comments:
         meta["comments"] = comments
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
-    return Converted(f"---\n{front}---\n{markdown}", unknown, draft, len(comments))
+    return Converted(f"---\n{front}---\n{body.markdown}", body.unknown_shortcodes, draft, count(comments), notes)
+
+
+def teaser_summary(teaser: str) -> str:
+    """The text before `<!--more-->`: the author's own summary, when it is not too long to be one."""
+    text = plain_text(re.sub(r"\[/?\w[^\]]*\]", " ", teaser))
+    return text if 0 < len(text) <= MAX_SUMMARY else ""
 
 
 def take_abstract(soup: BeautifulSoup, lang: str, codes: list[str], abstract: dict[str, str]) -> None:
@@ -85,26 +102,16 @@ def take_abstract(soup: BeautifulSoup, lang: str, codes: list[str], abstract: di
         first.decompose()
 
 
-def rewrite(soup: BeautifulSoup, ctx: Context) -> None:
-    """Links to the archive's own posts → their new URLs; its media → local copies."""
+def rewrite(soup: BeautifulSoup, ctx: Context, page_link: str) -> None:
+    """Links to the archive's own posts → their new URLs (whatever the old
+    scheme or case); relative addresses resolved against the old permalink;
+    its media → local copies."""
+    index = ctx.link_index()
     for a in soup.find_all("a", href=True):
-        key = link_key(a["href"], ctx.site_url)
-        fragment = "#" + a["href"].split("#", 1)[1] if "#" in a["href"] else ""
-        if key and key in ctx.links:
-            a["href"] = ctx.links[key] + fragment
-        else:
-            a["href"] = ctx.media(a["href"])
+        href = a["href"]
+        new = index.resolve(href, page_link)
+        a["href"] = new if new else ctx.media(absolutize(href, page_link))
     for img in soup.find_all("img", src=True):
-        img["src"] = ctx.media(img["src"])
+        img["src"] = ctx.media(absolutize(img["src"], page_link))
         for attribute in ("srcset", "sizes"):  # they name the old site's resized copies
             img.attrs.pop(attribute, None)
-
-
-def comment_data(comment: Comment) -> dict:
-    """What is shown under a post: never the e-mail address nor the IP."""
-    text = re.sub(r"<br\s*/?>", "\n", comment.text)
-    text = html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\r\n", "\n").strip()
-    data = {"author": comment.author, "date": comment.date.isoformat(), "text": re.sub(r"\n{3,}", "\n\n", text)}
-    if comment.url.startswith(("http://", "https://")):
-        data["url"] = comment.url
-    return data

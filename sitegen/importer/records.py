@@ -14,6 +14,8 @@ class Comment:
     date: datetime
     text: str
     url: str = ""
+    id: str = ""  # the export's id, for threading
+    parent: str = ""  # the id of the comment this one replies to
 
 
 @dataclass
@@ -49,3 +51,6 @@ class Export:
     attachment_ids: dict[str, str] = field(default_factory=dict)  # attachment id → URL
     attachment_children: dict[str, list[str]] = field(default_factory=dict)  # post id → its media URLs
     skipped: list[str] = field(default_factory=list)  # what was left out, why
+    repairs: list[str] = field(default_factory=list)  # what the recovering read mended, with line and column
+    notes: list[str] = field(default_factory=list)  # other changes made while reading (merged tags, …)
+    autop: bool = True  # WordPress content: wpautop makes its paragraphs

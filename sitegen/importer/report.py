@@ -26,6 +26,8 @@ class Report:
     translations: set[str] = field(default_factory=set)
     shortcodes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)  # what the recovering read of the export mended
+    changes: list[str] = field(default_factory=list)  # what was changed or left out in bodies and comments
     media: Media | None = None
 
     def add(self, p: Planned, converted: Converted, outcome: str) -> None:
@@ -42,10 +44,13 @@ class Report:
         if p.translation_key:
             self.translations.add(p.translation_key)
         self.shortcodes += [f"{p.path}: [{name}]" for name in converted.unknown_shortcodes]
+        self.changes += [f"{p.path}: {note}" for note in converted.notes]
 
     def lines(self) -> list[str]:
         verb = "would write" if self.dry_run else "wrote"
         out = [f"{self.format} export"]
+        if self.repairs:
+            section(out, f"{len(self.repairs)} repairs to read the export", self.repairs)
         section(out, f"{verb} {len(self.posts)} posts", self.posts)
         section(out, f"{verb} {len(self.pages)} pages", self.pages)
         section(out, f"{len(self.drafts)} drafts (draft: true, not published)", self.drafts)
@@ -63,6 +68,8 @@ class Report:
                 section(out, f"{len(media.remote)} media kept remote (not downloaded)",
                         [f"{url}: {why}" for url, why in media.remote])
         section(out, f"{len(self.shortcodes)} shortcodes not understood (left as text)", self.shortcodes)
+        if self.changes:
+            section(out, f"{len(self.changes)} changes to bodies and comments", self.changes)
         section(out, f"{len(self.kept)} files already there with other content, not overwritten", self.kept)
         if self.unchanged:
             out.append(f"{len(self.unchanged)} files already imported, unchanged")

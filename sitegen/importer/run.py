@@ -41,8 +41,9 @@ def run_import(options: ImportOptions, shown_export: str) -> Report:
                   timeout=options.timeout, max_bytes=options.max_mb * 1024 * 1024,
                   attachments=set(export.attachments))
     ctx = Context(list(settings.codes), export.site_url, link_map(planned, export.site_url), media.local,
-                  shortcodes(export), options.comments)
-    report = Report(export.format, options.dry_run, skipped=export.skipped)
+                  shortcodes(export), options.comments, autop=export.autop)
+    report = Report(export.format, options.dry_run, skipped=export.skipped, repairs=export.repairs,
+                    changes=list(export.notes))
     for p in planned:
         converted = convert(p, ctx)
         outcome = write_new(root / p.path, converted.text, options.dry_run)

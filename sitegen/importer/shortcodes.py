@@ -1,8 +1,11 @@
 """WordPress shortcodes → plain HTML, before the HTML becomes Markdown.
 
 `[caption]` becomes the image and its caption, `[gallery]` the images it
-names, `[embed]`, `[video]`, `[audio]` and `[youtube]` a link to the media.
-Any other shortcode is left as text and named in the report.
+names (a gallery whose images are not in the export is named in the report),
+`[embed]`, `[video]`, `[audio]`, `[youtube]`, `[vimeo]`, `[tweet]` and the other
+WordPress.com embeds a link to the media (embeds.py). Code shortcodes were
+taken out before (code.py). Any other shortcode is left as text and named in
+the report.
 """
 
 from __future__ import annotations
@@ -11,10 +14,13 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from .embeds import embed_html
+
 ATTR = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 CAPTION = re.compile(r"\[(caption|wp_caption)([^\]]*)\](.*?)\[/\1\]", re.S)
-ENCLOSING = re.compile(r"\[(embed|video|audio|youtube)([^\]]*)\](.*?)\[/\1\]", re.S)
-SELF_CLOSING = re.compile(r"\[(gallery|embed|video|audio|youtube|playlist)(\s[^\]]*)?\]")
+EMBEDS = "embed|video|audio|youtube|vimeo|tweet|dailymotion|soundcloud|gist|slideshare|ted|googlemaps|instagram|spotify"
+ENCLOSING = re.compile(r"\[(" + EMBEDS + r")([^\]]*)\](.*?)\[/\1\]", re.S)
+SELF_CLOSING = re.compile(r"\[(gallery|playlist|" + EMBEDS + r")((?:\s|=)[^\]]*)?\]")
 ANY = re.compile(r"\[/?([a-z][a-z0-9_-]*)(\s[^\]]*)?\]")
 MEDIA_KEYS = ("src", "url", "mp4", "m4v", "webm", "ogv", "mp3", "ogg", "wav", "m4a", "id")
 
@@ -27,20 +33,31 @@ class Shortcodes:
     attachments: dict[str, str] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
 
-    def expand(self, content: str, post_id: str, ignore: set[str]) -> tuple[str, list[str]]:
-        """(HTML, names of the shortcodes not understood)."""
+    def expand(self, content: str, post_id: str, ignore: set[str],
+               notes: list[str] | None = None) -> tuple[str, list[str]]:
+        """(HTML, names of the shortcodes not understood); what was lost goes to `notes`."""
+        notes = notes if notes is not None else []
         content = CAPTION.sub(caption, content)
         content = ENCLOSING.sub(lambda m: media_link(attributes(m.group(2)), m.group(3).strip()), content)
-        content = SELF_CLOSING.sub(lambda m: self.single(m.group(1), attributes(m.group(2) or ""), post_id), content)
+        content = SELF_CLOSING.sub(lambda m: self.single(m.group(1), attributes(m.group(2) or ""), post_id, notes),
+                                   content)
         unknown = sorted({m.group(1) for m in ANY.finditer(content) if m.group(1) not in ignore})
         return content, unknown
 
-    def single(self, name: str, attrs: dict[str, str], post_id: str) -> str:
+    def single(self, name: str, attrs: dict[str, str], post_id: str, notes: list[str]) -> str:
         if name == "gallery":
             ids = [i.strip() for i in attrs.get("ids", attrs.get("include", "")).split(",") if i.strip()]
             urls = [self.attachments[i] for i in ids if i in self.attachments] if ids else self.children.get(post_id, [])
+            missing = [i for i in ids if i not in self.attachments]
+            if not urls:
+                notes.append("[gallery]: its images are not in the export (attachments missing): left out; "
+                             "add them by hand")
+            elif missing:
+                notes.append(f"[gallery]: {len(missing)} of its {len(ids)} images are not in the export; "
+                             f"the other {len(urls)} kept")
             return "".join(f'<p><img src="{html.escape(u)}" alt="{html.escape(alt_from(u))}"></p>' for u in urls)
         if name == "playlist":
+            notes.append("[playlist]: left out (an audio or video playlist)")
             return ""
         return media_link(attrs, "")
 
@@ -62,7 +79,9 @@ def media_link(attrs: dict[str, str], inner: str) -> str:
         return ""
     if re.fullmatch(r"[\w-]{11}", url):  # a bare YouTube video id
         url = f"https://www.youtube.com/watch?v={url}"
-    return f'\n\n<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>\n\n'
+    elif re.fullmatch(r"\d{5,}", url):  # [vimeo 123456]
+        url = f"https://vimeo.com/{url}"
+    return embed_html(url) or f'\n\n<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>\n\n'
 
 
 def attributes(text: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ from ..settings.i18n import Strings, load_strings
 from .fragments import FragmentCache, forget_fragments
 from .imports import forget_modules
 from .images import ImageTable
-from .safetext import output_bytes
+from .safetext import comment_html, output_bytes
 from ..sources.models import Session
 from ..settings.config import Settings
 from ..site.sitemodel import Site
@@ -59,6 +59,7 @@ def make_environment(settings: Settings) -> jinja2.Environment:
     env.filters["isodate"] = isodate
     env.filters["date"] = localized_date
     env.filters["session_when"] = session_when_filter
+    env.filters["comment_html"] = comment_html
     env.globals["theme_url"] = Urls(settings.default_lang, settings.base_url).theme_static
     return env
 

@@ -33,3 +33,19 @@ def output_bytes(text: str) -> bytes:
     if len(data.translate(None, _C0)) == len(data) and (text.isascii() or _NONCHARACTERS not in data):
         return data
     return _FORBIDDEN.sub("", text).encode("utf-8")
+
+
+# What a comment from an archive may hold (sitegen import): text formatting and
+# links, never anything that runs or loads. Also applied when a page is built,
+# so a comment edited by hand in front matter cannot bring a script either.
+COMMENT_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "u", "s", "del", "ins", "code", "pre", "blockquote",
+                "q", "cite", "ul", "ol", "li", "sub", "sup", "abbr", "span"}
+COMMENT_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+
+
+def comment_html(value: object) -> str:
+    """Third-party comment HTML, sanitized by nh3 (Ammonia): links get `rel="nofollow ugc"`."""
+    import nh3  # only sites with imported comments need it
+
+    return nh3.clean(str(value or ""), tags=COMMENT_TAGS, attributes=COMMENT_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="nofollow ugc", strip_comments=True)

@@ -25,10 +25,10 @@ PROFILE_FIELDS = frozenset({"name", "photo", "photo_alt", "job_title", "headline
                             "links", "languages_spoken", "availability", "booking"})
 
 # Known without warning: the fields, `params`, and what the default theme
-# reads from `meta` (`comments`, written by `sitegen import`).
+# reads from `meta` (`comments` on posts and pages, written by `sitegen import`).
 KNOWN = {
     "post": POST_FIELDS | {"params", "comments"},
-    "page": PAGE_FIELDS | {"params"},
+    "page": PAGE_FIELDS | {"params", "comments"},
     "service": SERVICE_FIELDS | {"params"},
     "profile": PROFILE_FIELDS | {"params"},
     "session": frozenset({"date", "end", "event", "city", "online", "url", "slides", "video"}),
