@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup
 from .autop import wpautop
 from .code import CodeBlocks
 from .embeds import replace_embeds
-from .html2md import Converter, put_code_back
+from .html2md import Converter, drop_dangling_breaks, put_code_back
 from .shortcodes import Shortcodes
 
 MORE = re.compile(r"<!--more(.*?)?-->", re.S)
@@ -78,7 +78,7 @@ def convert_body(content: str, *, autop: bool, shortcodes: Shortcodes, post_id: 
         hook(soup)
     markdown = Converter(codes.blocks).convert_soup(soup)
     markdown = re.sub(r"[ \t]+\n", "\n", markdown)
-    markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
+    markdown = drop_dangling_breaks(re.sub(r"\n{3,}", "\n\n", markdown).strip()) + "\n"
     notes.extend(dropped)
     return Body(put_code_back(markdown, codes.blocks), teaser, unknown, notes)
 

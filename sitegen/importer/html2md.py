@@ -66,6 +66,26 @@ def drop_breaks(text: str) -> str:
         text = stripped
 
 
+_BLOCK_START = re.compile(r"\s*(?:[-+*] |\d{1,9}[.)] |#{1,6} |>|```|~~~|\||\ue000)")
+
+
+def drop_dangling_breaks(markdown: str) -> str:
+    """A hard break before a blank line, a new block or the end shows as `\\`: dropped.
+    Fenced code is left alone."""
+    lines = markdown.split("\n")
+    fenced = False
+    for i, line in enumerate(lines):
+        if line.lstrip(" >-*+0123456789.").startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced or not line.endswith("\\") or (len(line) - len(line.rstrip("\\"))) % 2 == 0:
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if not following.strip() or _BLOCK_START.match(following):
+            lines[i] = line[:-1].rstrip()
+    return "\n".join(lines)
+
+
 @dataclass
 class Frame:
     node: Tag

@@ -54,3 +54,4 @@ class Export:
     repairs: list[str] = field(default_factory=list)  # what the recovering read mended, with line and column
     notes: list[str] = field(default_factory=list)  # other changes made while reading (merged tags, …)
     autop: bool = True  # WordPress content: wpautop makes its paragraphs
+    language: str = ""  # the blog's language as the export declares it (`fr-FR`), for items that name none

@@ -8,6 +8,7 @@ post meta (`_wpml_language`, `_wpml_trid`). Both are read here.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime, timezone
 from xml.etree.ElementTree import Element
 
@@ -28,7 +29,9 @@ def read_wxr(root: Element, version: str, shown: str) -> Export:
 
         raise ContentError("a WordPress export without a <channel>", shown, 1, hint="export it again")
     site_url = (channel.findtext(f"{wp}base_blog_url") or channel.findtext("link") or "").strip()
-    export = Export(f"WordPress WXR {version}", site_url.rstrip("/"), [])
+    export = Export(f"WordPress WXR {version}", site_url.rstrip("/"), [],
+                    language=(channel.findtext("language") or "").strip().lower().replace("_", "-"))
+    dropped: Counter = Counter()
     for node in channel.findall("item"):
         kind = text(node, f"{wp}post_type")
         status = text(node, f"{wp}status")
@@ -46,11 +49,13 @@ def read_wxr(root: Element, version: str, shown: str) -> Export:
         if status not in KEPT_STATUS:
             export.skipped.append(f"{kind} {title!r}: status {status or 'unknown'}")
             continue
-        export.items.append(read_item(node, wp, version, kind, status, title))
+        export.items.append(read_item(node, wp, version, kind, status, title, dropped))
+    if dropped:
+        export.notes.append("comments not kept: " + ", ".join(f"{n} {why}" for why, n in sorted(dropped.items())))
     return export
 
 
-def read_item(node: Element, wp: str, version: str, kind: str, status: str, title: str) -> Item:
+def read_item(node: Element, wp: str, version: str, kind: str, status: str, title: str, dropped: Counter) -> Item:
     meta = {text(m, f"{wp}meta_key"): text(m, f"{wp}meta_value") for m in node.findall(f"{wp}postmeta")}
     tags, lang, group = [], meta.get("_wpml_language") or None, meta.get("_wpml_trid") or None
     for category in node.findall("category"):
@@ -70,20 +75,30 @@ def read_item(node: Element, wp: str, version: str, kind: str, status: str, titl
         link=text(node, "link"), slug=text(node, f"{wp}post_name"),
         excerpt=text(node, EXCERPT % version), status=status, password=bool(text(node, f"{wp}post_password")),
         tags=tags, lang=lang, translation_group=group, parent=text(node, f"{wp}post_parent") or None,
-        comments=read_comments(node, wp),
+        comments=read_comments(node, wp, dropped),
     )
 
 
-def read_comments(node: Element, wp: str) -> list[Comment]:
-    """Approved comments only (spam, trash, pending and pingbacks dropped)."""
+APPROVAL = {"0": "pending", "spam": "spam", "trash": "in the trash", "post-trashed": "on trashed posts"}
+
+
+def read_comments(node: Element, wp: str, dropped: Counter) -> list[Comment]:
+    """Approved comments only (spam, trash, pending and pingbacks dropped, and counted)."""
     comments = []
     for c in node.findall(f"{wp}comment"):
-        if text(c, f"{wp}comment_approved") != "1" or text(c, f"{wp}comment_type") not in ("", "comment"):
+        approved, kind = text(c, f"{wp}comment_approved"), text(c, f"{wp}comment_type")
+        if approved != "1":
+            dropped[APPROVAL.get(approved, f"with status {approved or 'none'}")] += 1
             continue
+        if kind not in ("", "comment"):
+            dropped[f"{kind}s"] += 1
+            continue
+        parent = text(c, f"{wp}comment_parent")
         comments.append(Comment(
             author=plain_text(text(c, f"{wp}comment_author")) or "Anonymous",
             date=post_date(text(c, f"{wp}comment_date"), text(c, f"{wp}comment_date_gmt")),
             text=text(c, f"{wp}comment_content"), url=text(c, f"{wp}comment_author_url"),
+            id=text(c, f"{wp}comment_id"), parent="" if parent in ("", "0") else parent,
         ))
     return sorted(comments, key=lambda c: c.date)
 
