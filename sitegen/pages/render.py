@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Collection
 
 import jinja2
+from markupsafe import Markup
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 
@@ -59,7 +60,7 @@ def make_environment(settings: Settings) -> jinja2.Environment:
     env.filters["isodate"] = isodate
     env.filters["date"] = localized_date
     env.filters["session_when"] = session_when_filter
-    env.filters["comment_html"] = comment_html
+    env.filters["comment_html"] = lambda value: Markup(comment_html(value))  # sanitized: safe to insert
     env.globals["theme_url"] = Urls(settings.default_lang, settings.base_url).theme_static
     return env
 
