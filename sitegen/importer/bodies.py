@@ -78,7 +78,7 @@ def convert_body(content: str, *, autop: bool, shortcodes: Shortcodes, post_id: 
         hook(soup)
     markdown = Converter(codes.blocks).convert_soup(soup)
     markdown = re.sub(r"[ \t]+\n", "\n", markdown)
-    markdown = drop_dangling_breaks(re.sub(r"\n{3,}", "\n\n", markdown).strip()) + "\n"
+    markdown = re.sub(r"\n{3,}", "\n\n", drop_dangling_breaks(markdown)).strip() + "\n"
     notes.extend(dropped)
     return Body(put_code_back(markdown, codes.blocks), teaser, unknown, notes)
 

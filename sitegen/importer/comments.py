@@ -32,7 +32,19 @@ def comment_data(comment: Comment) -> dict:
     data = {"author": comment.author, "date": comment.date.isoformat(), "html": clean_comment(comment.text)}
     if comment.url.startswith(("http://", "https://")):
         data["url"] = comment.url
+    anchor = comment_anchor(comment.id)
+    if anchor:
+        data["id"] = anchor
     return data
+
+
+def comment_anchor(ident: str) -> str:
+    """The id the old blog gave the comment on its page (`comment-12` on
+    WordPress, `c123…` on Blogger), so links to it keep working."""
+    if ident.isdigit():
+        return f"comment-{ident}"
+    number = ident.rsplit("-", 1)[-1]
+    return f"c{number}" if ident.startswith("tag:blogger.com") and number.isdigit() else ""
 
 
 def threads(comments: list[Comment], notes: list[str]) -> list[dict]:

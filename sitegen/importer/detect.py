@@ -87,8 +87,14 @@ def refuse_feed(root: Element, shown: str) -> None:
 
 
 def wxr_namespace(root: Element) -> str | None:
-    """The WXR version (`1.2`) from the `wp:` namespace used in the channel."""
+    """The WXR version (`1.2`) from the `wp:` namespace used in the channel.
+    WordPress.com wrote `https://wordpress.org/export/1.2/` for a while (the
+    Theme Unit Test data has it): those names are read as the `http://` ones."""
+    version = None
+    https = "{https" + WXR_NS_PREFIX[4:]
     for element in root.iter():
-        if element.tag.startswith("{" + WXR_NS_PREFIX):
-            return element.tag[1 + len(WXR_NS_PREFIX):].split("/")[0]
-    return None
+        if element.tag.startswith(https):
+            element.tag = "{" + WXR_NS_PREFIX + element.tag[len(https):]
+        if version is None and element.tag.startswith("{" + WXR_NS_PREFIX):
+            version = element.tag[1 + len(WXR_NS_PREFIX):].split("/")[0]
+    return version

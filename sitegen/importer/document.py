@@ -102,6 +102,15 @@ def take_abstract(soup: BeautifulSoup, lang: str, codes: list[str], abstract: di
         first.decompose()
 
 
+def on_old_site(href: str, page_link: str, site_url: str) -> str:
+    """A relative address that is not one of the imported posts points to the
+    old site (its files, its other pages): made absolute, never a broken link here."""
+    href = absolutize(href, page_link)
+    if href.startswith("/") and not href.startswith("//") and site_url.startswith(("http://", "https://")):
+        return site_url.rstrip("/") + href
+    return href
+
+
 def rewrite(soup: BeautifulSoup, ctx: Context, page_link: str) -> None:
     """Links to the archive's own posts → their new URLs (whatever the old
     scheme or case); relative addresses resolved against the old permalink;
@@ -110,8 +119,8 @@ def rewrite(soup: BeautifulSoup, ctx: Context, page_link: str) -> None:
     for a in soup.find_all("a", href=True):
         href = a["href"]
         new = index.resolve(href, page_link)
-        a["href"] = new if new else ctx.media(absolutize(href, page_link))
+        a["href"] = new if new else ctx.media(on_old_site(href, page_link, ctx.site_url))
     for img in soup.find_all("img", src=True):
-        img["src"] = ctx.media(absolutize(img["src"], page_link))
+        img["src"] = ctx.media(on_old_site(img["src"], page_link, ctx.site_url))
         for attribute in ("srcset", "sizes"):  # they name the old site's resized copies
             img.attrs.pop(attribute, None)

@@ -73,12 +73,16 @@ def drop_dangling_breaks(markdown: str) -> str:
     """A hard break before a blank line, a new block or the end shows as `\\`: dropped.
     Fenced code is left alone."""
     lines = markdown.split("\n")
-    fenced = False
+    fenced, in_fence = False, [False] * len(lines)
     for i, line in enumerate(lines):
         if line.lstrip(" >-*+0123456789.").startswith(("```", "~~~")):
             fenced = not fenced
-            continue
-        if fenced or not line.endswith("\\") or (len(line) - len(line.rstrip("\\"))) % 2 == 0:
+            in_fence[i] = True
+        in_fence[i] = in_fence[i] or fenced
+    # from the end: a run of breaks before a blank line goes as a whole
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        if in_fence[i] or not line.endswith("\\") or (len(line) - len(line.rstrip("\\"))) % 2 == 0:
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
         if not following.strip() or _BLOCK_START.match(following):

@@ -29,7 +29,7 @@ class LinkIndex:
     def __post_init__(self) -> None:
         slugs: dict[str, set[str]] = {}
         for key, url in self.exact.items():
-            if key.startswith("?"):
+            if not key or key.startswith("?"):
                 continue
             self.folded.setdefault(fold(key), url)
             last = key.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html").lower()
