@@ -329,3 +329,42 @@ def test_comment_threads_and_comments_on_pages(tmp_path: Path):
     assert "On a page" in (site / "public/about/index.html").read_text(encoding="utf-8")
     check = run_sitegen("check", cwd=site)
     assert " 0 error(s)" in check.stdout, check.stdout
+
+
+# --- links and anchors (issue 28, item 6) ----------------------------------------------------
+
+def test_old_links_other_case_and_schemes_anchors_relative_images_and_more(tmp_path: Path):
+    target = item("Target post", "<h2 id=\"deep\">Deep part</h2><p>Text</p>", post_id=2, slug="target-post")
+    source = item("Source", "Teaser sentence for the list.\n<!--more-->\n"
+                  '<a href="https://blog.test/2020/01/Target-Post/">other case</a>, '
+                  '<a href="https://blog.test/index.php/2020/01/target-post/#deep">index.php</a>, '
+                  '<a href="/2020/01/03/target-post/">old date scheme</a>, '
+                  '<a href="https://blog.test/?p=2">by id</a>, <a href="#below">in this page</a>\n\n'
+                  '<img src="images/photo.png" alt="relative"> <a href="/wp-content/other.pdf">a file</a>\n\n'
+                  '<a name="below"></a>Below', post_id=1, slug="source")
+    site = tmp_path / "site"
+    assert run_sitegen("init", str(site), cwd=tmp_path).returncode == 0
+    imported = run_sitegen("import", str(write(tmp_path, wxr(source, target))), "--into", str(site), "--no-media",
+                           cwd=site)
+    assert imported.returncode == 0, imported.stderr
+    text = (site / "content/posts/2020-01-02-source.md").read_text(encoding="utf-8")
+    assert "summary: Teaser sentence for the list." in text
+    for label in ("other case", "index.php", "old date scheme", "by id"):
+        assert re.search(rf"\[{re.escape(label)}\]\(/posts/target-post/(#deep)?\)", text), (label, text)
+    assert "[index.php](/posts/target-post/#deep)" in text
+    assert "![relative](https://blog.test/2020/01/source/images/photo.png)" in text
+    assert "[a file](https://blog.test/wp-content/other.pdf)" in text
+    assert run_sitegen("build", cwd=site).returncode == 0
+    check = run_sitegen("check", cwd=site)
+    assert " 0 error(s)" in check.stdout, check.stdout  # #deep and #below resolve
+
+
+def test_a_french_blog_is_imported_as_french(tmp_path: Path):
+    site = tmp_path / "site"
+    assert run_sitegen("init", str(site), cwd=tmp_path).returncode == 0
+    imported = run_sitegen("import", str(write(tmp_path, wxr(item("Bonjour", "Texte", slug="bonjour"), lang="fr-FR"))),
+                           "--into", str(site), "--no-media", cwd=site)
+    assert imported.returncode == 0, imported.stderr
+    assert (site / "content/posts/2020-01-02-bonjour.fr.md").is_file()
+    assert run_sitegen("build", cwd=site).returncode == 0
+    assert '<html lang="fr"' in (site / "public/fr/posts/bonjour/index.html").read_text(encoding="utf-8")
