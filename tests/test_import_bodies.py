@@ -185,6 +185,8 @@ def parse(html_text: str) -> Elements:
 def test_escaped_markup_in_a_post_stays_text():
     """Issue 28: `Never trust &lt;script&gt;…` was built as a live <script>."""
     out = built(body("Never trust &lt;script&gt;alert(1)&lt;/script&gt; and no ‘&lt;html&gt;’ here").markdown)
+    heading = re.sub(r'<a class="header-anchor".*?</a>', "", built(body("<h2>Issue #</h2>").markdown))
+    assert re.sub(r"<[^>]+>", "", heading).strip() == "Issue #"  # a closing `#` kept, not read as markup
     page = parse(out)
     assert page.tags == ["p"]
     assert "".join(page.text).strip() == "Never trust <script>alert(1)</script> and no ‘<html>’ here"
@@ -198,7 +200,7 @@ def test_script_and_style_contents_are_never_published():
     assert any("<script> left out" in note for note in result.notes)
 
 
-VISIBLE = st.text(alphabet=st.sampled_from(list("<>&*_[]()`#!-+=|~\\:;.,'\"/ 0123456789abcXYZé\u00a0")) |
+VISIBLE = st.text(alphabet=st.sampled_from(list("<>&*_[]()`#!-+=|~\\:;.,'\"/ \n0123456789abcXYZé\u00a0")) |
                   st.characters(blacklist_categories=("Cs", "Cc", "Co")), min_size=1, max_size=60)
 
 
@@ -209,13 +211,14 @@ def test_any_text_node_survives_as_the_same_visible_text(text: str):
     for autop in (False, True):
         out = built(body(f"<p>{htmllib.escape(text)}</p>", autop=autop).markdown)
         page = parse(out)
-        assert set(page.tags) <= {"p"}, (text, out)
+        assert set(page.tags) <= {"p", "br"}, (text, out)  # a newline is a <br> where WordPress made one
         assert " ".join("".join(page.text).split()) == " ".join(text.split()), (text, out)
 
 
 @settings(max_examples=100, deadline=None)
 @given(VISIBLE, VISIBLE)
 def test_text_inside_inline_markup_stays_text(first: str, second: str):
+    first, second = first.replace("\n", " "), second.replace("\n", " ")
     content = f"<p><strong>{htmllib.escape(first)}</strong> <a href=\"https://x.test/\">{htmllib.escape(second)}</a></p>"
     page = parse(built(body(content).markdown))
     assert set(page.tags) <= {"p", "strong", "a"}

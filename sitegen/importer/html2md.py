@@ -32,6 +32,7 @@ _LINE_START = re.compile(r"(^|\n)([ \t]*)(#{1,6}(?=\s|$)|[-+*=](?=\s|$)|[-=_*]{2
 _ALWAYS = re.compile(r"([\\`*\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_CLOSING_HASHES = re.compile(r"(?<=\s)#+(?=[ \t]*$)")  # would close an ATX heading and vanish
 _URL_UNSAFE = re.compile(r"[\s()<>\\]")
 
 
@@ -42,6 +43,7 @@ def escape_text(text: str) -> str:
     text = _ALWAYS.sub(r"\\\1", text)
     text = _ENTITY.sub(r"\\&", text)
     text = _UNDERSCORE.sub(r"\\_", text)
+    text = _CLOSING_HASHES.sub(lambda m: "\\" + m.group(0), text)
     return _LINE_START.sub(lambda m: m.group(1) + m.group(2) + "".join("\\" + c if not c.isdigit() else c
                                                                      for c in m.group(3))
                            + ("\\" if m.group(3).isdigit() else ""), text)
