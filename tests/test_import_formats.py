@@ -368,3 +368,24 @@ def test_a_french_blog_is_imported_as_french(tmp_path: Path):
     assert (site / "content/posts/2020-01-02-bonjour.fr.md").is_file()
     assert run_sitegen("build", cwd=site).returncode == 0
     assert '<html lang="fr"' in (site / "public/fr/posts/bonjour/index.html").read_text(encoding="utf-8")
+
+
+def test_links_to_comments_keep_their_anchor_when_the_comment_is_kept(tmp_path: Path):
+    def comment(cid: int, kind: str = "") -> str:
+        return (f"<wp:comment><wp:comment_id>{cid}</wp:comment_id><wp:comment_author>A{cid}</wp:comment_author>"
+                f"<wp:comment_date>2020-02-01 10:00:00</wp:comment_date><wp:comment_date_gmt>2020-02-01 09:00:00"
+                f"</wp:comment_date_gmt><wp:comment_content>Text {cid}</wp:comment_content>"
+                f"<wp:comment_approved>1</wp:comment_approved><wp:comment_type>{kind}</wp:comment_type>"
+                "<wp:comment_parent>0</wp:comment_parent></wp:comment>")
+    target = item("Target", "Body", post_id=2, slug="target", extra=comment(5) + comment(6, "pingback"))
+    source = item("Source", '<a href="https://blog.test/2020/01/target/#comment-5">kept</a> '
+                            '<a href="https://blog.test/2020/01/target/#comment-6">pingback</a>', slug="source")
+    site = tmp_path / "site"
+    assert run_sitegen("init", str(site), cwd=tmp_path).returncode == 0
+    assert run_sitegen("import", str(write(tmp_path, wxr(source, target))), "--into", str(site), "--no-media",
+                       cwd=site).returncode == 0
+    text = (site / "content/posts/2020-01-02-source.md").read_text(encoding="utf-8")
+    assert "[kept](/posts/target/#comment-5)" in text and "[pingback](/posts/target/)" in text
+    assert run_sitegen("build", cwd=site).returncode == 0
+    assert 'id="comment-5"' in (site / "public/posts/target/index.html").read_text(encoding="utf-8")
+    assert " 0 error(s)" in run_sitegen("check", cwd=site).stdout

@@ -93,3 +93,8 @@ def count(threaded: list[dict]) -> int:
         total += 1
         stack.extend(item.get("replies", []))
     return total
+
+
+def anchors_by_url(planned) -> dict[str, set[str]]:
+    """The comment anchors each new page will have, for links to them from other posts."""
+    return {p.url: {a for a in (comment_anchor(c.id) for c in p.item.comments) if a} for p in planned}

@@ -16,6 +16,7 @@ from .plan import Planned
 from .shortcodes import Shortcodes
 from .text import plain_text
 
+COMMENT_FRAGMENT = re.compile(r"comment-\d+|c\d+")
 ABSTRACT = re.compile(r"^\s*\[([a-z]{2,3})\]\s*(.+)$", re.S)
 DRAFT_STATUS = {"draft", "pending", "private"}
 MAX_SUMMARY = 600
@@ -41,6 +42,7 @@ class Context:
     shortcodes: Shortcodes
     comments: bool = True
     autop: bool = True  # WordPress content (wpautop); Blogger's is HTML as it is
+    comment_anchors: dict[str, set[str]] = field(default_factory=dict)  # new URL → its comments' ids
     index: LinkIndex | None = None
 
     def link_index(self) -> LinkIndex:
@@ -119,6 +121,10 @@ def rewrite(soup: BeautifulSoup, ctx: Context, page_link: str) -> None:
     for a in soup.find_all("a", href=True):
         href = a["href"]
         new = index.resolve(href, page_link)
+        if new and "#" in new:
+            url, fragment = new.split("#", 1)
+            if COMMENT_FRAGMENT.fullmatch(fragment) and fragment not in ctx.comment_anchors.get(url, set()):
+                new = url  # a comment that was not kept (a pingback, spam): the post itself
         a["href"] = new if new else ctx.media(on_old_site(href, page_link, ctx.site_url))
     for img in soup.find_all("img", src=True):
         img["src"] = ctx.media(on_old_site(img["src"], page_link, ctx.site_url))

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..settings.config import load_settings
 from ..errors import UsageError
 from ..site.urls import Urls
+from .comments import anchors_by_url
 from .detect import read_export
 from .document import Context, convert
 from .media import Media
@@ -41,7 +42,8 @@ def run_import(options: ImportOptions, shown_export: str) -> Report:
                   timeout=options.timeout, max_bytes=options.max_mb * 1024 * 1024,
                   attachments=set(export.attachments))
     ctx = Context(list(settings.codes), export.site_url, link_map(planned, export.site_url), media.local,
-                  shortcodes(export), options.comments, autop=export.autop)
+                  shortcodes(export), options.comments, autop=export.autop,
+                  comment_anchors=anchors_by_url(planned) if options.comments else {})
     report = Report(export.format, options.dry_run, skipped=export.skipped, repairs=export.repairs,
                     changes=list(export.notes))
     for p in planned:
