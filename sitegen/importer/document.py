@@ -79,6 +79,10 @@ def convert(p: Planned, ctx: Context) -> Converted:
     if p.aliases:
         meta["aliases"] = p.aliases
     notes = list(body.notes)
+    declared = (item.lang or "").lower().replace("_", "-")
+    if declared and p.lang not in (declared, declared.split("-")[0]):
+        notes.append(f"written in `{item.lang}`, not a language of the site: imported as `{p.lang}` "
+                     "(add the language to site.yml to publish it as such)")
     comments = threads(item.comments, notes) if ctx.comments else []
     if comments:
         meta["comments"] = comments

@@ -22,8 +22,10 @@ from urllib.parse import quote
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 from markdownify import MarkdownConverter, re_extract_newlines, should_remove_whitespace_inside
 from markdownify import should_remove_whitespace_outside
+from slugify import slugify
 
 MAX_NESTING = 12
+THEME_IDS = {"main", "comments-heading", "similar-heading", "series-heading"}  # ids the default theme gives a post
 CODE_MARK = re.compile("\ue000(\\d+)\ue001")
 ANCHOR_ID = re.compile(r"[A-Za-z][\w:.-]{0,99}")
 NESTING_TAGS = {"ul", "ol", "blockquote"}
@@ -111,6 +113,12 @@ class Converter(MarkdownConverter):
                          escape_underscores=False, newline_style="BACKSLASH", strip=["script", "style"])
         self.codes = codes or []
         self.anchors: set[str] = set()
+        self.taken_ids: set[str] = set(THEME_IDS)
+
+    def convert_soup(self, soup):
+        # sitegen gives h2–h4 an id of their own (the slug of their text)
+        self.taken_ids |= {slugify(h.get_text()) or "section" for h in soup.find_all(["h2", "h3", "h4"])}
+        return super().convert_soup(soup)
 
     # -- the walk: markdownify's process_tag, with a stack instead of recursion --------------
 
@@ -181,8 +189,8 @@ class Converter(MarkdownConverter):
         ident = node.get("id") or (node.get("name") if node.name == "a" else None)
         if not isinstance(ident, str) or not ANCHOR_ID.fullmatch(ident) or ident in self.anchors:
             return text
-        if node.name in ("h1", "h2", "h3", "h4", "h5", "h6") and re.sub(r"\W+", "-", node.get_text().lower()).strip("-") == ident:
-            return text  # the heading's own anchor already has this id
+        if ident in self.taken_ids:
+            return text  # a heading's own anchor (or the theme) already has this id: links reach it
         self.anchors.add(ident)
         anchor = f'<a id="{html.escape(ident)}"></a>'
         leading, content, trailing = re_extract_newlines.match(text).groups()
