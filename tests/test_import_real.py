@@ -7,6 +7,7 @@ Media are not downloaded (--no-media): the tests never leave 127.0.0.1."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import time
 from pathlib import Path
@@ -16,7 +17,20 @@ import pytest
 from conftest import FIXTURES, run_sitegen
 
 REAL = FIXTURES / "imports"
-EXPORTS = sorted(p.name for p in REAL.glob("*.xml"))
+# Two of them also need fixes made beside issue 28 (merged separately): posts with 27 tags made the
+# build's similar posts exponential (issue 27, site/similar.py), and an old permalink `//greek/…`
+# is an alias the build refuses (issue 28's other half, importer/fit.py). Until both are in this
+# tree these two are skipped, never run half; with them, all pass (checked on the merged branches).
+NEEDS = {"wordpress-importer-small-export.xml": ["sitegen.site.similar"],
+         "wordpress-theme-unit-test-data.xml": ["sitegen.site.similar", "sitegen.importer.fit"]}
+
+
+def needs(name: str) -> list:
+    missing = [module for module in NEEDS.get(name, []) if importlib.util.find_spec(module) is None]
+    return [pytest.mark.skip(reason=f"needs {', '.join(missing)} (merged separately)")] if missing else []
+
+
+EXPORTS = [pytest.param(p.name, marks=needs(p.name)) for p in sorted(REAL.glob("*.xml"))]
 # Elements an archive's body never brings to the site (an escaped `<script>` is text).
 NEVER_LIVE = re.compile(r"<(script|style|iframe|frame|object|embed|applet|form|input|textarea|select|button|link|"
                         r"meta|base|html|head|body|svg|math)\b", re.I)
