@@ -320,6 +320,10 @@ def test_ids_and_named_anchors_are_kept_for_in_page_links():
                     '<p><a name="notes"></a>Notes</p>\n<p><a href="#notes">to notes</a></p>').markdown
     out = built(markdown)
     assert 'id="part-2"' in out and 'id="notes"' in out and 'href="#part-2"' in out and 'href="#notes"' in out
+    blocks = built(body('<ul id="list"><li id="first">one</li><li>two</li></ul><table id="grid"><tr><td>a</td></tr></table>'
+                        '<blockquote id="quote"><p>q</p></blockquote>').markdown)
+    assert "<li><a id=\"first\"></a>one</li>" in blocks and blocks.count("<li>") == 2  # the list stays a list
+    assert 'id="list"' in blocks and 'id="grid"' in blocks and "<table>" in blocks and '<p><a id="quote"></a>q</p>' in blocks
 
 
 # --- deep input ---------------------------------------------------------------------------

@@ -29,6 +29,8 @@ THEME_IDS = {"main", "comments-heading", "similar-heading", "series-heading"}  #
 CODE_MARK = re.compile("\ue000(\\d+)\ue001")
 ANCHOR_ID = re.compile(r"[A-Za-z][\w:.-]{0,99}")
 NESTING_TAGS = {"ul", "ol", "blockquote"}
+ANCHOR_BEFORE = {"table", "thead", "tbody", "tfoot", "tr", "ul", "ol", "dl", "pre", "figure", "div", "section"}
+_BLOCK_MARKER = re.compile(r"(?:[ \t]*(?:#{1,6} |[-*+] |\d{1,9}[.)] |> ?))*")
 
 _LINE_START = re.compile(r"(^|\n)([ \t]*)(#{1,6}(?=\s|$)|[-+*=](?=\s|$)|[-=_*]{2,}(?=\s|$)|\d{1,9}(?=[.)](?:\s|$)))")
 _ALWAYS = re.compile(r"([\\`*\[\]<>|~])")
@@ -194,12 +196,12 @@ class Converter(MarkdownConverter):
         self.anchors.add(ident)
         anchor = f'<a id="{html.escape(ident)}"></a>'
         leading, content, trailing = re_extract_newlines.match(text).groups()
-        hashes = re.match(r"#{1,6} ", content)
-        if hashes:
-            return f"{leading}{hashes.group(0)}{anchor}{content[hashes.end():]}{trailing}"
         if not content:
             return text + anchor
-        return f"{leading}{anchor}{content}{trailing}"
+        if node.name in ANCHOR_BEFORE:  # a table, a list, code: the anchor in a line of its own above
+            return f"{leading}{anchor}\n\n{content}{trailing}"
+        marker = _BLOCK_MARKER.match(content)  # after `## `, `- `, `1. `, `> `
+        return f"{leading}{content[:marker.end()]}{anchor}{content[marker.end():]}{trailing}"
 
     # -- text ---------------------------------------------------------------------------------
 
