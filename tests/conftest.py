@@ -65,3 +65,46 @@ def fill_in_starter(site: Path) -> None:
                 count += 1
                 text = text.replace(sample, f"In my own words ({count}): ", 1)
         path.write_text(re.sub(r"[ \t]+\n", "\n", text), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What sitegen needs (with `fast`), hatchling to build it from git, and
+    pip, packed from this environment: fresh venvs install offline."""
+    from wheelhouse import make_wheelhouse
+
+    return make_wheelhouse(tmp_path_factory.mktemp("wheelhouse"), ["sitegen-bilingual[fast]", "hatchling", "pip"])
+
+
+@pytest.fixture(scope="session")
+def release_build(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> dict:
+    """The build job of .github/workflows/release.yml, each `run:` step as the
+    workflow has it, on a copy of the repository whose CHANGELOG is dated (as
+    the owner does before tagging), offline. Returns the copy, its dist/ and
+    each step's output and seconds."""
+    import re
+    import time
+
+    import yaml
+    from offline import copy_of_repository, offline_env
+    from sitegen import __version__
+
+    copy = copy_of_repository(tmp_path_factory.mktemp("release") / "repo")
+    changelog = copy / "CHANGELOG.md"
+    changelog.write_text(re.sub(rf"^## \[{re.escape(__version__)}\].*$", f"## [{__version__}] - 2026-12-08",
+                                changelog.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")
+    steps = yaml.safe_load((copy / ".github/workflows/release.yml").read_text(encoding="utf-8"))["jobs"]["build"]["steps"]
+    env = {**offline_env([wheelhouse]), "GITHUB_REF_NAME": f"v{__version__}",
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    ran = []
+    for step in steps:
+        if "run" not in step:
+            continue
+        started = time.monotonic()
+        # GitHub runs a step's lines with `bash -e -o pipefail`.
+        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=copy,
+                                env=env, capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, f"{step['name']}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        ran.append({"name": step["name"], "output": result.stdout + result.stderr,
+                    "seconds": time.monotonic() - started})
+    return {"repo": copy, "dist": copy / "dist", "steps": ran}

@@ -126,6 +126,9 @@ def add_starter_commands(commands: argparse._SubParsersAction) -> None:
     init.add_argument("--name", default="Jane Doe", help="your name, as people search for it")
     init.add_argument("--force", action="store_true",
                       help="use a non-empty DIR (adds the missing starter files, keeps existing ones)")
+    init.add_argument("--install", metavar="SPEC",
+                      help="what the CI files pip install (default: sitegen as installed here, e.g. "
+                           "'sitegen-bilingual[fast]==VERSION' or 'sitegen-bilingual[fast] @ git+URL@COMMIT')")
     init.set_defaults(run=run_init)
 
     theme = commands.add_parser("theme", help="theme tools")
@@ -307,9 +310,10 @@ def audit_and_report(root: Path, output: Path, fmt: str, strict: bool, base_url:
 def run_init(args: argparse.Namespace) -> int:
     from .starter import init_site
 
-    written = init_site(args.dir, args.languages, args.name, args.force)
+    written, install = init_site(args.dir, args.languages, args.name, args.force, args.install)
     where = path_for_messages(args.dir, Path.cwd())
     print(f"wrote {len(written)} files into {where}; next: cd {where} && sitegen build")
+    print(f"the CI files install {install.requirement}" + (f" ({install.notes[0]})" if install.notes else ""))
     return 0
 
 

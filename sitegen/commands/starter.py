@@ -10,98 +10,15 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from slugify import slugify
 
-from .. import __version__
 from ..cache.layout import CACHE_DIR
 from ..settings.config import source_date
 from ..settings.safety import SHIPPED_THEMES, SOURCE_THEMES
 from ..errors import UsageError
 from ..settings.starter_text import BASE_URL_NOTE, TEXT
+from .ci_files import ci_files
+from .install_spec import Install, given, how_installed
 
 GITIGNORE = f"/public/\n/.public.building/\n/.public.previous/\n/{CACHE_DIR}/\n__pycache__/\n"
-
-# Sitegen sites live at the root of a domain, so a GitHub Pages site is a
-# user site (<user>.github.io) or has a custom domain (`cname` in site.yml).
-# `sitegen` on PyPI is an unrelated project (2010): CI installs this one by its
-# own distribution name, pinned to the version that wrote the files, so a
-# site keeps building the same way until its owner upgrades on purpose.
-DISTRIBUTION = "sitegen-bilingual"
-REQUIREMENT = f"{DISTRIBUTION}[fast]=={__version__}"
-
-GITHUB_WORKFLOW = """\
-name: Publish the site
-
-on:
-  push:
-    branches: [main]
-  workflow_dispatch:
-
-permissions:
-  contents: read
-  pages: write
-  id-token: write
-
-concurrency:
-  group: pages
-  cancel-in-progress: false
-
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - name: Install sitegen
-        run: pip install "{requirement}"
-      - uses: actions/configure-pages@v5
-      - name: Build
-        run: sitegen build --strict
-      - name: Audit
-        run: sitegen check
-      - uses: actions/upload-pages-artifact@v3
-        with:
-          path: public
-
-  deploy:
-    needs: build
-    runs-on: ubuntu-latest
-    environment:
-      name: github-pages
-      url: ${{ steps.deployment.outputs.page_url }}
-    steps:
-      - id: deployment
-        uses: actions/deploy-pages@v4
-"""
-
-GITLAB_CI = """\
-# GitLab Pages publishes the `public` folder of the `pages` job.
-pages:
-  image: python:3.11-slim
-  script:
-    - pip install "{requirement}"
-    - sitegen build --strict
-    - sitegen check
-  artifacts:
-    paths:
-      - public
-  rules:
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
-"""
-
-NETLIFY_TOML = """\
-[build]
-  command = "pip install \\"{requirement}\\" && sitegen build --strict && sitegen check"
-  publish = "public"
-
-[build.environment]
-  PYTHON_VERSION = "3.11"
-
-# Deploy previews live at another address: build them for it.
-[context.deploy-preview]
-  command = "pip install \\"{requirement}\\" && sitegen build --base-url \\"$DEPLOY_PRIME_URL\\" && sitegen check --base-url \\"$DEPLOY_PRIME_URL\\""
-"""
-
 
 def language_entry(code: str) -> str:
     try:
@@ -132,7 +49,7 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def starter_files(codes: list[str], name: str, today: date) -> dict[str, str]:
+def starter_files(codes: list[str], name: str, today: date, install: Install) -> dict[str, str]:
     slug_host = slugify(name) or "me"  # ASCII: "Hélène Marchand" → helene-marchand.example
     email = f"hello@{slug_host}.example"
     files = {
@@ -175,8 +92,7 @@ def starter_files(codes: list[str], name: str, today: date) -> dict[str, str]:
             f"---\ntitle: {quote(text('contact_title'))}\n"
             f"summary: {quote(text('contact_summary', name=name))}\n---\n\n"
             + text("contact_body", email=email) + "\n")
-    ci = {".github/workflows/pages.yml": GITHUB_WORKFLOW, ".gitlab-ci.yml": GITLAB_CI, "netlify.toml": NETLIFY_TOML}
-    files.update({name: template.replace("{requirement}", REQUIREMENT) for name, template in ci.items()})
+    files.update(ci_files(install))
     files.update({".gitignore": GITIGNORE,
                   "content/static/img/.gitkeep": ""})
     return files
@@ -195,7 +111,10 @@ def refuse_links_on_the_way(target: Path, rel: str) -> None:
             return
 
 
-def init_site(target: Path, languages: str, name: str, force: bool) -> list[Path]:
+def init_site(target: Path, languages: str, name: str, force: bool,
+              install: str | None = None) -> tuple[list[Path], Install]:
+    """Writes the starter files that are missing; `install` (--install) is
+    what the CI files pip install, else sitegen as installed here."""
     codes = [c.strip() for c in languages.split(",") if c.strip()]
     if not codes or len(set(codes)) != len(codes):
         raise UsageError(f"--languages {languages!r}: give distinct codes separated by commas, e.g. en,fr")
@@ -206,7 +125,8 @@ def init_site(target: Path, languages: str, name: str, force: bool) -> list[Path
                          f"starter files that are missing (existing files are kept)")
     if not name.strip():
         raise UsageError('--name is empty; give your name as people search for it, e.g. --name "Jane Doe"')
-    files = starter_files(codes, name.strip(), source_date().date())
+    how = given(install) if install is not None else how_installed()
+    files = starter_files(codes, name.strip(), source_date().date(), how)
     for rel in files:
         refuse_links_on_the_way(target, rel)
     written = []
@@ -217,7 +137,7 @@ def init_site(target: Path, languages: str, name: str, force: bool) -> list[Path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
-    return written
+    return written, how
 
 
 def shipped_theme() -> Path:
