@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .thirdparty import RequestFinder, ThirdParties, third_parties
+
 ERROR, WARNING, INFO = "error", "warning", "info"
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -44,6 +46,7 @@ class Report:
     feeds: int = 0
     translations: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """section → language → pages of the other languages missing in it."""
+    third_parties: ThirdParties = field(default_factory=ThirdParties)
 
     def add(self, level: str, where: str, message: str) -> None:
         self.findings.append(Finding(level, where, message))
@@ -58,7 +61,8 @@ class Report:
         return json.dumps({"pages": self.pages, "feeds": self.feeds,
                            "errors": self.count(ERROR), "warnings": self.count(WARNING),
                            "findings": [asdict(f) for f in sorted(self.findings, key=sort_key)],
-                           "missing_translations": self.translations}, ensure_ascii=False, indent=2)
+                           "missing_translations": self.translations,
+                           "third_parties": self.third_parties.as_json()}, ensure_ascii=False, indent=2)
 
     def as_text(self) -> str:
         lines = []
@@ -72,6 +76,7 @@ class Report:
                     if missing:
                         lines.append(f"  {section}: {len(missing)} not in '{lang}': {', '.join(missing[:8])}"
                                      + (" …" if len(missing) > 8 else ""))
+        lines += self.third_parties.lines()
         lines.append(f"checked {self.pages} pages and {self.feeds} feeds: "
                      f"{self.count(ERROR)} error(s), {self.count(WARNING)} warning(s)")
         return "\n".join(lines)
@@ -95,6 +100,7 @@ class PageFacts:
     links: list[str] = field(default_factory=list)
     images_without_alt: list[str] = field(default_factory=list)
     jsonld: list[str] = field(default_factory=list)
+    requests: RequestFinder = field(default_factory=RequestFinder)
 
 
 class FactCollector(HTMLParser):
@@ -104,6 +110,7 @@ class FactCollector(HTMLParser):
         self._in_title = False
         self._title: list[str] = []
         self._script: list[str] | None = None
+        self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -141,6 +148,8 @@ class FactCollector(HTMLParser):
             facts.links += [a[attr] for attr in ("href", "src") if a.get(attr)]
             # Each candidate of a srcset ("url 800w, url 1200w") is a file that must exist.
             facts.links += [c.split()[0] for c in a.get("srcset", "").split(",") if c.strip()]
+        facts.requests.start(tag, a)
+        self._in_style = self._in_style or tag == "style"
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
@@ -149,12 +158,16 @@ class FactCollector(HTMLParser):
         elif tag == "script" and self._script is not None:
             self.facts.jsonld.append("".join(self._script))
             self._script = None
+        elif tag == "style":
+            self._in_style = False
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self._title.append(data)
         if self._script is not None:
             self._script.append(data)
+        if self._in_style:
+            self.facts.requests.style(data)
 
 
 def page_facts(path: Path) -> PageFacts:
@@ -199,6 +212,7 @@ def audit(out: Path, base_url: str, languages: list[str]) -> Report:
             report.feeds += 1
             check_feed(report, out, feed, base_url)
     check_sitemap(report, out, base_url)
+    report.third_parties = third_parties(out, base_url, {url: facts.requests for url, facts in pages.items()})
     return report
 
 

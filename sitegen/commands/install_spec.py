@@ -140,7 +140,7 @@ def from_checkout(folder: Path, how: str) -> Install:
                                            "install it from there.", NOT_ON_PYPI_YET + ".",
                                            "To install your own copy, push it and give "
                                            "sitegen init --install 'sitegen-bilingual[fast] @ git+URL@COMMIT'."))
-    if git.remote_url is None or urlsplit(git.remote_url).scheme in ("", "file"):
+    if git.remote_url is None or is_local(git.remote_url):
         where = f"its remote {git.remote_name} is a folder on this computer" if git.remote_url else "it has no remote"
         return Install(INDEX_REQUIREMENT, (f"{how}, a git checkout, but {where}: CI cannot install it from there.",
                                            NOT_ON_PYPI_YET + ".",
@@ -179,6 +179,13 @@ def reachable_url(url: str) -> tuple[str, list[str]]:
     if public != url:
         notes.append("The credentials in the remote's address were left out (this file is published).")
     return public, notes
+
+
+def is_local(url: str) -> bool:
+    """A remote that is a folder of this computer (a path, or file://)."""
+    if "://" in url:
+        return urlsplit(url).scheme == "file"
+    return SCP_LIKE.match(url) is None
 
 
 def without_credentials(url: str) -> str:
