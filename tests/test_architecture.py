@@ -107,7 +107,7 @@ def test_a_comparison_of_a_page_kind_is_caught(code, switches):
 
 CACHE_LAYOUT = REPO / "sitegen/cache/layout.py"
 CACHE_NAMES = {".sitegen-cache", "build.msgpack", "unchanged.msgpack", "build.lock", "unchanged.json",
-               "build.pickle", "memo.json"}
+               "build.pickle", "memo.json", ".lycheecache"}
 
 
 def cache_names(source: str, filename: str) -> list[str]:

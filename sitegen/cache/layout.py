@@ -10,7 +10,8 @@ only slower). Structured state is MessagePack (msgspec) in two files:
 
 Bytes made once and kept by a key of what made them (`site/files.cached_bytes`):
 `images/` (encoded image variants) and `social/` (drawn social images).
-The build lock and the preview's output folder live here too. Paths are
+The build lock, the preview's output folder and the external links' cache
+(`.lycheecache`, lychee's own) live here too. Paths are
 relative to the site root.
 """
 
@@ -28,6 +29,9 @@ IMAGE_VARIANTS = CACHE_DIR / "images"
 SOCIAL_IMAGES = CACHE_DIR / "social"
 LOCK = CACHE_DIR / "build.lock"
 PREVIEW = CACHE_DIR / "preview"
+LINK_CACHE = CACHE_DIR / ".lycheecache"
+"""lychee's own cache of external links checked (`sitegen check --external`):
+one `URL,status,time` line each, kept a day; never code."""
 
 LEGACY_UNCHANGED = CACHE_DIR / "unchanged.json"
 """The record of earlier versions (JSON): read only to recognise an output

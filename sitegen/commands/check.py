@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .check_external import outgoing_links
 from .thirdparty import RequestFinder, ThirdParties, third_parties
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -47,6 +48,9 @@ class Report:
     translations: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """section → language → pages of the other languages missing in it."""
     third_parties: ThirdParties = field(default_factory=ThirdParties)
+    outgoing: dict[str, list[str]] = field(default_factory=dict)
+    """External URL → the pages linking to it (checked by `--external`)."""
+    notes: list[str] = field(default_factory=list)
 
     def add(self, level: str, where: str, message: str) -> None:
         self.findings.append(Finding(level, where, message))
@@ -62,7 +66,8 @@ class Report:
                            "errors": self.count(ERROR), "warnings": self.count(WARNING),
                            "findings": [asdict(f) for f in sorted(self.findings, key=sort_key)],
                            "missing_translations": self.translations,
-                           "third_parties": self.third_parties.as_json()}, ensure_ascii=False, indent=2)
+                           "third_parties": self.third_parties.as_json(), "notes": self.notes},
+                          ensure_ascii=False, indent=2)
 
     def as_text(self) -> str:
         lines = []
@@ -76,7 +81,7 @@ class Report:
                     if missing:
                         lines.append(f"  {section}: {len(missing)} not in '{lang}': {', '.join(missing[:8])}"
                                      + (" …" if len(missing) > 8 else ""))
-        lines += self.third_parties.lines()
+        lines += self.third_parties.lines() + self.notes
         lines.append(f"checked {self.pages} pages and {self.feeds} feeds: "
                      f"{self.count(ERROR)} error(s), {self.count(WARNING)} warning(s)")
         return "\n".join(lines)
@@ -212,7 +217,9 @@ def audit(out: Path, base_url: str, languages: list[str]) -> Report:
             report.feeds += 1
             check_feed(report, out, feed, base_url)
     check_sitemap(report, out, base_url)
-    report.third_parties = third_parties(out, base_url, {url: facts.requests for url, facts in pages.items()})
+    finders = {url: facts.requests for url, facts in pages.items()}
+    report.third_parties = third_parties(out, base_url, finders)
+    report.outgoing = outgoing_links(base_url, finders)
     return report
 
 

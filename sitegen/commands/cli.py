@@ -115,6 +115,11 @@ def add_check_command(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--format", choices=["text", "json"], default="text", help="report format")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument("--base-url", help="the address the site was built for (also SITEGEN_BASE_URL)")
+    check.add_argument("--external", action="store_true",
+                       help="also check links to other sites with lychee (pip install 'sitegen-bilingual[links]'); "
+                            "broken ones are warnings")
+    check.add_argument("--timeout", type=float, default=20.0,
+                       help="with --external: seconds to wait for each site's answer (default: 20)")
     check.set_defaults(run=run_check)
 
 
@@ -294,15 +299,28 @@ def run_check(args: argparse.Namespace) -> int:
     if not (settings.output / "index.html").is_file():
         where = path_for_messages(settings.output, Path.cwd())
         raise UsageError(f"no built site in {where}; run sitegen build first")
-    return audit_and_report(args.root, settings.output, args.format, args.strict, args.base_url)
+    if args.external:
+        from .check_external import find_lychee
+
+        find_lychee()  # before the audit: a missing checker is told at once
+        if args.timeout <= 0:
+            raise UsageError(f"--timeout {args.timeout:g}: give the seconds to wait, e.g. --timeout 20")
+    return audit_and_report(args.root, settings.output, args.format, args.strict, args.base_url,
+                            external=args.timeout if args.external else None)
 
 
-def audit_and_report(root: Path, output: Path, fmt: str, strict: bool, base_url: str | None) -> int:
+def audit_and_report(root: Path, output: Path, fmt: str, strict: bool, base_url: str | None,
+                     external: float | None = None) -> int:
+    """`external`: also check outgoing links, waiting that many seconds for each."""
     from .check import audit
     from ..settings.config import load_settings
 
     settings = load_settings(root, base_url=base_url)
     report = audit(output, settings.base_url, settings.codes)
+    if external is not None:
+        from .check_external import check_external
+
+        check_external(root, report, report.outgoing, external)
     print(report.as_json() if fmt == "json" else report.as_text())
     return 1 if report.failed(strict) else 0
 

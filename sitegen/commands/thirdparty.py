@@ -52,13 +52,17 @@ def css_urls(text: str) -> list[tuple[str, str]]:
 @dataclass
 class RequestFinder:
     """Fed each start tag and each <style>'s text of one page by check's
-    HTML parser; keeps (kind, URL) of what the page fetches and of its form actions."""
+    HTML parser; keeps (kind, URL) of what the page fetches, its form
+    actions, and the links a reader follows (for `check --external`)."""
 
     fetches: list[tuple[str, str]] = field(default_factory=list)
     forms: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        if tag == "link":
+        if tag in ("a", "area") and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "link":
             for rel in attrs.get("rel", "").lower().split():
                 if rel in LINK_RELS and attrs.get("href"):
                     self.fetches.append((LINK_RELS[rel], attrs["href"]))
