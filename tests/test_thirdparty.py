@@ -24,6 +24,8 @@ PAGE = """<!doctype html>
 <link rel="me" href="https://mastodon.example/@ada">
 <script src="https://scripts.example/analytics.js"></script>
 <script src="//cdn.example/lib.js"></script>
+<script>var s = document.createElement("script"); s.src = "https://inlined.example/tag.js";</script>
+<script type="application/ld+json">{"@context": "https://schema.org", "url": "https://jsonld.example/"}</script>
 <style>@import "https://styleblock.example/theme.css"; body { background: url(data:image/png;base64,AAAA) }</style>
 </head><body>
 <a href="https://links.example/not-a-request">a link is not a request</a>
@@ -78,6 +80,7 @@ def test_every_kind_of_request_is_listed_by_host_with_its_pages(mini_site: Path)
         "object.example": ["object"], "embed.example": ["embed"], "inline.example": ["CSS url()"],
         "svg.example": ["image"], "imports.example": ["CSS @import in /css/extra.css"],
         "fonts.example": ["CSS url() in /css/extra.css"], "deep.example": ["CSS url() in /css/more.css"],
+        "inlined.example": ["inline script mentions"],
     }
     assert found["requests"]["fonts.example"] == [{"kind": "CSS url() in /css/extra.css",
                                                    "url": "https://fonts.example/sans.woff2",
@@ -86,7 +89,7 @@ def test_every_kind_of_request_is_listed_by_host_with_its_pages(mini_site: Path)
     assert found["form_actions"] == {"newsletter.example": [{"url": "https://newsletter.example/subscribe",
                                                              "pages": ["/every-kind.html"]}]}
     text = run_sitegen("check", cwd=mini_site).stdout
-    assert "third-party requests (what visitors' browsers fetch from 25 other host(s)" in text
+    assert "third-party requests (what visitors' browsers fetch from 26 other host(s)" in text
     assert "  fonts.example: CSS url() in /css/extra.css on 1 page(s): /every-kind.html" in text
     assert "form sends to newsletter.example when submitted, from 1 page(s): /every-kind.html" in text
 

@@ -115,7 +115,6 @@ class FactCollector(HTMLParser):
         self._in_title = False
         self._title: list[str] = []
         self._script: list[str] | None = None
-        self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -154,25 +153,22 @@ class FactCollector(HTMLParser):
             # Each candidate of a srcset ("url 800w, url 1200w") is a file that must exist.
             facts.links += [c.split()[0] for c in a.get("srcset", "").split(",") if c.strip()]
         facts.requests.start(tag, a)
-        self._in_style = self._in_style or tag == "style"
 
     def handle_endtag(self, tag: str) -> None:
+        self.facts.requests.end(tag)
         if tag == "title":
             self._in_title = False
             self.facts.title = "".join(self._title).strip()
         elif tag == "script" and self._script is not None:
             self.facts.jsonld.append("".join(self._script))
             self._script = None
-        elif tag == "style":
-            self._in_style = False
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self._title.append(data)
         if self._script is not None:
             self._script.append(data)
-        if self._in_style:
-            self.facts.requests.style(data)
+        self.facts.requests.text(data)
 
 
 def page_facts(path: Path) -> PageFacts:

@@ -33,6 +33,8 @@ FETCHED = {
     "image": (("href", "image"), ("xlink:href", "image")), "use": (("href", "image"), ("xlink:href", "image")),
 }
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+SCRIPT_URL = re.compile(r"""https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s"'`<>\\)]*)?""")
+DATA_SCRIPTS = ("application/ld+json", "application/json", "importmap", "speculationrules", "text/template")
 CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
 CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
 
@@ -58,6 +60,8 @@ class RequestFinder:
     fetches: list[tuple[str, str]] = field(default_factory=list)
     forms: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    inside: str | None = None
+    """"style" or "script" (an inline one that runs) while in one: its text is read."""
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag in ("a", "area") and attrs.get("href"):
@@ -78,6 +82,9 @@ class RequestFinder:
             self.fetches.append(("image", attrs["src"]))
         if "style" in attrs:
             self.style(attrs["style"])
+        if tag == "style" or (tag == "script" and not attrs.get("src")
+                              and attrs.get("type", "").lower() not in DATA_SCRIPTS):
+            self.inside = tag
         if tag == "form" and attrs.get("action"):
             self.forms.append(attrs["action"])
         elif tag in ("button", "input") and attrs.get("formaction"):
@@ -85,6 +92,18 @@ class RequestFinder:
 
     def style(self, css: str) -> None:
         self.fetches += css_urls(css)
+
+    def text(self, data: str) -> None:
+        """An inline script's addresses are what it likely loads (analytics
+        snippets insert their script so): listed as mentioned."""
+        if self.inside == "style":
+            self.style(data)
+        elif self.inside == "script":
+            self.fetches += [("inline script mentions", url) for url in SCRIPT_URL.findall(data)]
+
+    def end(self, tag: str) -> None:
+        if tag == self.inside:
+            self.inside = None
 
 
 @dataclass
