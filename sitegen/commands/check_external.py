@@ -58,6 +58,8 @@ def outgoing_links(base_url: str, pages: dict[str, RequestFinder]) -> dict[str, 
     for page, finder in pages.items():
         targets = finder.links + [url for kind, url in finder.fetches if kind not in ("preconnect", "dns-prefetch")]
         for link in dict.fromkeys(targets):
+            if not link.lstrip().lower().startswith(("http://", "https://", "//")):
+                continue  # relative: inside the site
             absolute = urljoin(base_url + page, link.strip()).split("#", 1)[0]
             parts = urlsplit(absolute)
             if parts.scheme in ("http", "https") and parts.hostname and not (

@@ -34,6 +34,7 @@ FETCHED = {
 }
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 SCRIPT_URL = re.compile(r"""https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s"'`<>\\)]*)?""")
+ABSOLUTE = ("http://", "https://", "//", "ws://", "wss://", "ftp://")
 DATA_SCRIPTS = ("application/ld+json", "application/json", "importmap", "speculationrules", "text/template")
 CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
 CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
@@ -149,7 +150,8 @@ def shortlist(pages: set[str], shown: int = 4) -> str:
 def other_host(base_url: str, page_url: str, link: str) -> str | None:
     """The host a fetched URL goes to when it is not the site's own, else None."""
     link = link.strip()
-    if not link or link.startswith(("data:", "blob:", "about:", "javascript:", "#")):
+    # Only an address with a host can leave the site (most are relative: no urljoin for them).
+    if not link.lower().startswith(ABSOLUTE):
         return None
     absolute = urlsplit(urljoin(base_url + page_url, link))
     if absolute.scheme not in ("http", "https", "ws", "wss", "ftp") or not absolute.hostname:
