@@ -142,6 +142,21 @@ def test_broken_links_warn_strict_fails_the_cache_is_kept_and_nothing_else_is_as
     assert proxied == []
 
 
+def test_the_trap_proxy_sees_a_request_for_any_other_address(mini_site: Path, link_server, trap_proxy):
+    """The judge can fail: a link to another loopback address (127.0.0.2, outside
+    NO_PROXY) goes to the trap, so `proxied == []` above means no such request."""
+    base = f"http://127.0.0.1:{link_server.server_address[1]}"
+    proxy, proxied = trap_proxy
+    site = site_linking_to(mini_site, base)
+    page = site / "content" / "pages" / "links.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[elsewhere](http://127.0.0.2:9/elsewhere)\n",
+                    encoding="utf-8")
+    assert run_sitegen("build", cwd=site).returncode == 0
+    result = check_external(site, proxy)
+    assert "broken external link http://127.0.0.2:9/elsewhere" in result.stdout
+    assert any(b"127.0.0.2:9/elsewhere" in seen for seen in proxied)
+
+
 def test_links_to_private_addresses_are_reported_without_a_request(mini_site: Path, link_server, trap_proxy):
     base = f"http://127.0.0.1:{link_server.server_address[1]}"
     proxy, proxied = trap_proxy
